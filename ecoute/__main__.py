@@ -1,0 +1,5 @@
+"""Allow ``python -m ecoute``."""
+
+from ecoute.engine.cli.main import main
+
+main()

@@ -1,0 +1,67 @@
+"""ecoute's engine: the public API for plugin authors.
+
+``from ecoute.engine import hookimpl, Source, Normaliser, Scorer, Sink, Mention, ...``
+"""
+
+from .contracts import (
+    Clock,
+    ComponentContext,
+    FetchResult,
+    Normaliser,
+    Reject,
+    Scorer,
+    Sink,
+    Source,
+    SystemClock,
+)
+from .errors import (
+    AuthFailed,
+    ConfigError,
+    EcouteError,
+    Gone,
+    MalformedItem,
+    PluginError,
+    RateLimited,
+    SourceError,
+    StoreError,
+)
+from .hookspecs import EngineInfo, hookimpl
+from .options import Option
+from .records import (
+    Annotations,
+    Author,
+    Mention,
+    RawItem,
+    Sentiment,
+    TopicMatch,
+)
+
+__all__ = [
+    "Annotations",
+    "AuthFailed",
+    "Author",
+    "Clock",
+    "ComponentContext",
+    "ConfigError",
+    "EcouteError",
+    "EngineInfo",
+    "FetchResult",
+    "Gone",
+    "MalformedItem",
+    "Mention",
+    "Normaliser",
+    "Option",
+    "PluginError",
+    "RateLimited",
+    "RawItem",
+    "Reject",
+    "Scorer",
+    "Sentiment",
+    "Sink",
+    "Source",
+    "SourceError",
+    "StoreError",
+    "SystemClock",
+    "TopicMatch",
+    "hookimpl",
+]

@@ -1,0 +1,1 @@
+"""The ecoute command line: thin wiring around the engine."""

@@ -1,0 +1,232 @@
+"""The contracts plugins implement: Source, Normaliser, Scorer and Sink."""
+
+from __future__ import annotations
+
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from .options import Option
+from .records import Annotations, Mention, RawItem, utcnow
+
+
+class Clock(Protocol):
+    """Time as the runtime sees it; tests inject a fake one so nothing sleeps."""
+
+    def now(self) -> datetime:
+        """The current aware UTC time."""
+        ...
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` (cancellable)."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        import asyncio
+
+        await asyncio.sleep(seconds)
+
+
+@dataclass(slots=True)
+class ComponentContext:
+    """The narrow view of the engine a component gets: its own config slice and tools.
+
+    ``options`` holds the validated options (defaults filled in), ``secrets`` the
+    values of secret options read from the environment, ``data_dir`` a folder the
+    component may keep files in, ``store_path`` the engine's SQLite store.
+    """
+
+    name: str
+    options: dict[str, Any]
+    logger: logging.Logger
+    secrets: dict[str, str] = field(default_factory=dict)
+    data_dir: Path = Path(".")
+    store_path: Path = Path("ecoute.db")
+    clock: Clock = field(default_factory=SystemClock)
+
+
+@dataclass(slots=True)
+class Reject:
+    """An item that could not be read; counted, logged and kept for inspection."""
+
+    reason: str
+    context: str = ""
+    excerpt: str = ""
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """What one :meth:`Source.fetch` call produced.
+
+    ``cursor`` is where the next fetch should resume once these items are
+    stored (``None`` keeps the previous cursor). ``more`` asks the runtime to
+    fetch again at once instead of waiting the poll interval. ``rejects`` are
+    items the source itself could not parse (bad JSON lines, ...).
+    """
+
+    items: list[RawItem] = field(default_factory=list)
+    cursor: str | None = None
+    more: bool = False
+    rejects: list[Reject] = field(default_factory=list)
+
+
+class Source(ABC):
+    """Fetches raw items from one platform, resuming from a cursor.
+
+    Class attributes: ``type`` is the name users write in ``[[sources]] type``;
+    ``options`` declares the accepted config keys; ``default_interval`` is the
+    polite poll interval in seconds. The runtime owns polling, backoff and
+    health: ``fetch`` just fetches once and raises on trouble.
+    """
+
+    type: ClassVar[str]
+    options: ClassVar[Sequence[Option]] = ()
+    default_interval: ClassVar[float] = 300.0
+    description: ClassVar[str] = ""
+
+    def __init__(self, context: ComponentContext) -> None:
+        self.context = context
+
+    @property
+    def name(self) -> str:
+        """The configured name of this source (unique within a config)."""
+        return self.context.name
+
+    @abstractmethod
+    async def fetch(self, cursor: str | None) -> FetchResult:
+        """Fetch the items after ``cursor`` (``None`` on the very first run).
+
+        Args:
+            cursor: the cursor of the last batch that was stored, or ``None``.
+        Returns:
+            The new items, the cursor to resume after them, and whether more wait.
+        Raises:
+            RateLimited: the platform asked to slow down (set ``retry_after``).
+            AuthFailed: credentials are missing or refused.
+            Gone: the resource is permanently gone; the runtime stops polling it.
+            SourceError: any other failure; the runtime backs off and retries.
+        """
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook with a safe default
+        """Release connections; called once when the engine stops."""
+
+
+class Normaliser(ABC):
+    """Turns the raw payload of one platform into a :class:`Mention`.
+
+    ``platform`` is the ``RawItem.platform`` this normaliser reads. Normalisers
+    are stateless and fast: they run for every item on the event loop.
+    """
+
+    platform: ClassVar[str]
+
+    @abstractmethod
+    def normalise(self, item: RawItem) -> Mention:
+        """Map ``item`` to a mention.
+
+        Raises:
+            MalformedItem: the payload lacks a field or has a wrong type; the item is
+                counted as rejected and the items around it go on.
+        """
+
+
+class Scorer(ABC):
+    """Annotates batches of mentions (topics, language, sentiment, priority, ...).
+
+    ``name`` is the key of its ``[scorers.<name>]`` config table; scorers run in
+    ascending ``order`` (topic matching first, so unmatched mentions can be dropped
+    before expensive scoring). ``score`` runs in a worker thread, so it may block.
+    """
+
+    name: ClassVar[str]
+    order: ClassVar[int] = 50
+    options: ClassVar[Sequence[Option]] = ()
+    description: ClassVar[str] = ""
+
+    def __init__(self, context: ComponentContext) -> None:
+        self.context = context
+
+    @abstractmethod
+    def score(self, batch: Sequence[Mention]) -> Sequence[Annotations | None]:
+        """Annotate a batch.
+
+        Args:
+            batch: mentions, already normalised and annotated by earlier scorers.
+        Returns:
+            One :class:`Annotations` (or ``None`` for nothing to add) per mention,
+            in the same order.
+        Raises:
+            Exception: any; the runtime logs it, counts it, skips this scorer for the
+                batch and backs it off. The batch goes on without its annotations.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook with a safe default
+        """Release models or files; called once when the engine stops."""
+
+
+class Sink(ABC):
+    """Receives scored batches: the store, files, webhooks, message brokers.
+
+    ``type`` is the name users write in ``[[sinks]] type``. Methods are called
+    from one dedicated thread per sink, in order, so they may block.
+    """
+
+    type: ClassVar[str]
+    options: ClassVar[Sequence[Option]] = ()
+    description: ClassVar[str] = ""
+
+    def __init__(self, context: ComponentContext) -> None:
+        self.context = context
+
+    @property
+    def name(self) -> str:
+        """The configured name of this sink."""
+        return self.context.name
+
+    @abstractmethod
+    def write(self, batch: Sequence[Mention]) -> None:
+        """Write a batch durably (for the primary sink: committed when this returns).
+
+        Raises:
+            Exception: any; the runtime retries the batch with backoff.
+        """
+
+    def flush(self) -> None:  # noqa: B027 - optional hook with a safe default
+        """Push buffered data out; called when the pipeline is idle and before close."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook with a safe default
+        """Flush and release resources; called once when the engine stops."""
+
+
+def describe_options(options: Sequence[Option]) -> list[Mapping[str, Any]]:
+    """Options as plain dicts, for ``ecoute plugins --json`` and docs."""
+    return [
+        {
+            "name": o.name,
+            "type": o.type.__name__,
+            "default": o.default,
+            "required": o.required,
+            "secret": o.secret,
+            "help": o.help,
+        }
+        for o in options
+    ]

@@ -1,0 +1,1 @@
+"""Built-in ecoute plugins; each module registers itself through the ecoute hooks."""

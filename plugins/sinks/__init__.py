@@ -1,0 +1,1 @@
+"""Built-in sinks: the SQLite store, JSONL files, standard output."""

@@ -1,0 +1,1 @@
+"""Built-in sources: one module per platform, each with its normaliser."""

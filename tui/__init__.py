@@ -1,0 +1,1 @@
+"""The terminal UI (Textual); the engine never imports this package."""
