@@ -12,7 +12,14 @@ HealthState = Literal[
     "starting", "ok", "backing_off", "rate_limited", "auth_failed", "gone", "error", "stopped"
 ]
 HEALTH_STATES: tuple[HealthState, ...] = (
-    "starting", "ok", "backing_off", "rate_limited", "auth_failed", "gone", "error", "stopped"
+    "starting",
+    "ok",
+    "backing_off",
+    "rate_limited",
+    "auth_failed",
+    "gone",
+    "error",
+    "stopped",
 )
 
 

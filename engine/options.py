@@ -98,7 +98,9 @@ def validate_options(
         if option.name not in given:
             if option.required:
                 raise OptionProblem(
-                    option.name, "missing", f"add {option.name} = ... ({option.help or option.describe_type()})"
+                    option.name,
+                    "missing",
+                    f"add {option.name} = ... ({option.help or option.describe_type()})",
                 )
             values[option.name] = option.default
             continue
@@ -125,9 +127,7 @@ def _check_value(option: Option, value: Any) -> Any:
     return value
 
 
-def resolve_secrets(
-    secret_envs: Mapping[str, str], environ: Mapping[str, str]
-) -> dict[str, str]:
+def resolve_secrets(secret_envs: Mapping[str, str], environ: Mapping[str, str]) -> dict[str, str]:
     """Read each secret from its environment variable.
 
     Raises:

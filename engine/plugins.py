@@ -184,11 +184,9 @@ class Plugins:
         if hook_name not in self._callers:
             hook = getattr(self.pm.hook, hook_name)
             names = [impl.plugin_name for impl in hook.get_hookimpls()]
-            callers = []
+            callers: list[tuple[str, Callable[..., Any]]] = []
             for plugin_name in names:
-                others = [
-                    self.pm.get_plugin(other) for other in names if other != plugin_name
-                ]
+                others = [self.pm.get_plugin(other) for other in names if other != plugin_name]
                 callers.append(
                     (plugin_name, self.pm.subset_hook_caller(hook_name, remove_plugins=others))
                 )
@@ -201,8 +199,13 @@ class Plugins:
                 caller(**kwargs)
             except Exception as exc:  # a plugin's bug must not stop the engine
                 self.hook_errors[plugin_name] = self.hook_errors.get(plugin_name, 0) + 1
-                log.error("plugin %s failed in %s: %s: %s", plugin_name, hook_name,
-                          type(exc).__name__, exc)
+                log.error(
+                    "plugin %s failed in %s: %s: %s",
+                    plugin_name,
+                    hook_name,
+                    type(exc).__name__,
+                    exc,
+                )
 
     def _collect(self, kind: str) -> None:
         if kind in self._collected:
@@ -308,9 +311,7 @@ def create_plugin_manager(
         pm.trace.root.setwriter(stderr.write)
         pm.enable_tracing()
 
-    entry_points = (
-        list(metadata.entry_points(group=ENTRY_POINT_GROUP)) if load_entry_points else []
-    )
+    entry_points = list(metadata.entry_points(group=ENTRY_POINT_GROUP)) if load_entry_points else []
     load_only = _load_only(environ)
     installed = sorted({*builtins, *extra, *(ep.name for ep in entry_points)})
     disabled = set(disabled)

@@ -44,13 +44,15 @@ class RawItem:
 
     ``platform`` names the payload format and so the normaliser that reads it
     (``"mastodon"``, ``"demo"``, ``"mention"`` for already-normalised records);
-    ``payload`` is the platform's own JSON (or text), kept verbatim in ``Mention.raw``.
+    ``payload`` is the platform's own JSON (or text), kept verbatim in ``Mention.raw``;
+    ``origin`` says where it came from (``file.jsonl:17``, a URL) for error messages.
     """
 
     platform: str
     payload: Any
     fetched_at: datetime = field(default_factory=utcnow)
     source: str = ""
+    origin: str = ""
 
 
 @dataclass(slots=True)
@@ -150,7 +152,7 @@ class Mention:
         author = values.get("author") or {}
         if isinstance(author, str):
             author = {"handle": author}
-        values["author"] = Author(**author)
+        values["author"] = Author(**{"handle": "", **author})
         values["topics"] = [TopicMatch(**m) for m in values.get("topics") or []]
         if values.get("sentiment"):
             values["sentiment"] = Sentiment(**values["sentiment"])

@@ -1,0 +1,53 @@
+"""Exponential backoff with jitter, and the health bookkeeping that goes with it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ..contracts import Clock
+from ..health import Health, HealthState
+
+
+@dataclass(slots=True)
+class Backoff:
+    """Delays that double after each failure, capped, with +-``jitter`` spread.
+
+    ``random`` is injectable so tests get exact delays.
+    """
+
+    base: float = 2.0
+    cap: float = 600.0
+    jitter: float = 0.25
+    random: random.Random | None = None
+
+    def delay(self, failures: int) -> float:
+        """Seconds to wait after ``failures`` consecutive failures (>= 1)."""
+        raw = min(self.cap, self.base * (2 ** max(0, failures - 1)))
+        spread = (self.random or random).uniform(-self.jitter, self.jitter)
+        return max(0.0, raw * (1 + spread))
+
+
+def mark_ok(health: Health, clock: Clock, items: int = 0) -> None:
+    """Record a success."""
+    now = clock.now()
+    health.state = "ok"
+    health.reason = ""
+    health.last_ok = now
+    health.items += items
+    health.next_attempt = None
+    health.updated_at = now
+
+
+def mark_failed(
+    health: Health, clock: Clock, state: HealthState, reason: str, wait: float | None
+) -> None:
+    """Record a failure and, when ``wait`` is given, when the next attempt is due."""
+    now = clock.now()
+    health.state = state
+    health.reason = reason
+    health.last_error = now
+    health.errors += 1
+    health.next_attempt = now + timedelta(seconds=wait) if wait is not None else None
+    health.updated_at = now

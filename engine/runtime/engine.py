@@ -1,0 +1,297 @@
+"""The Engine: wires pollers, batching, scoring and sinks together and stops them cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import os
+import signal
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from ..components import Component, Components, build, resolve_components
+from ..config import Config
+from ..contracts import Clock, Source, SystemClock
+from ..health import Health
+from ..hookspecs import EngineInfo
+from ..paths import data_dir
+from ..plugins import Plugins
+from .batching import Batch, Normalising, batch_stage
+from .poller import Fetched, SourcePoller
+from .scoring import ScorerSlot, ScoringChain, score_stage
+from .sinks import SecondarySink, SinkWorker
+from .state import StateWriter
+
+log = logging.getLogger("ecoute.runtime")
+
+IDLE_SECONDS = 1.0
+HEALTH_SAVE_SECONDS = 2.0
+DRAIN_SECONDS = 30.0
+SIGNAL_DEBOUNCE_SECONDS = 0.3
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What a run did, for the CLI's summary and for tests."""
+
+    fetched: int = 0
+    stored: int = 0
+    rejected: int = 0
+    stopped_by_signal: bool = False
+    health: list[Health] = field(default_factory=list)
+
+
+class Engine:
+    """Runs the configured pipeline until stopped (or once through, with ``once``).
+
+    Args:
+        config: the loaded configuration.
+        plugins: the plugin manager to take components from.
+        clock: time source (tests inject a fake one).
+        once: fetch each source until it has nothing more, drain, and return.
+        sources: run these source components instead of the configured ones.
+        resume: start sources from their saved cursors and save new ones.
+        on_commit: called on the event loop after each batch is committed.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        plugins: Plugins,
+        *,
+        clock: Clock | None = None,
+        once: bool = False,
+        sources: Sequence[Component] | None = None,
+        resume: bool = True,
+        environ: Mapping[str, str] | None = None,
+        on_commit: Callable[[Batch], None] | None = None,
+        handle_signals: bool = True,
+    ) -> None:
+        self.config = config
+        self.plugins = plugins
+        self.clock = clock or SystemClock()
+        self.once = once
+        self.resume = resume
+        self.environ = os.environ if environ is None else environ
+        self.on_commit = on_commit
+        self.handle_signals = handle_signals
+        self.components: Components = resolve_components(config, plugins)
+        if sources is not None:
+            self.components.sources = list(sources)
+        self.health: dict[str, Health] = {}
+        self.report = RunReport()
+        self._stop = asyncio.Event()
+        self._signals = 0
+        self._first_signal_at = 0.0
+
+    # -- control --------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Ask for a clean stop: stop fetching, drain, commit, save cursors."""
+        self._stop.set()
+
+    def _on_signal(self, signum: int) -> None:
+        now = time.monotonic()
+        # One Ctrl-C can arrive twice (to the process and to its group): debounce it.
+        if self._signals and now - self._first_signal_at < SIGNAL_DEBOUNCE_SECONDS:
+            return
+        self._signals += 1
+        if self._signals == 1:
+            self._first_signal_at = now
+        if self._signals > 1:
+            # The store is WAL-journaled: exiting mid-transaction loses that batch only.
+            log.warning("second signal: exiting now")
+            os._exit(128 + signum)
+        log.warning("stopping: draining in-flight batches (signal again to exit at once)")
+        self.report.stopped_by_signal = True
+        self.stop()
+
+    # -- run ------------------------------------------------------------------
+
+    async def run(self) -> RunReport:
+        """Run until stopped; returns the report once everything is closed."""
+        loop = asyncio.get_running_loop()
+        if self.handle_signals:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, self._on_signal, signum)
+        try:
+            return await self._run()
+        finally:
+            if self.handle_signals:
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(signum)
+
+    async def _run(self) -> RunReport:
+        settings = self.config.engine
+        primary = self._sink_worker(self.components.primary_sink)
+        state = StateWriter(settings.store)
+        await primary.call(state.open)
+        info = EngineInfo(
+            config_path=self.config.path,
+            store_path=settings.store,
+            data_dir=data_dir(),
+            source_names=tuple(c.name for c in self.components.sources),
+        )
+        try:
+            await primary.open()
+            secondaries = [
+                SecondarySink(self._sink_worker(c), asyncio.Queue(settings.queue_size))
+                for c in self.components.sinks
+            ]
+            for secondary in secondaries:
+                await secondary.worker.open()
+            sources = [self._build_source(c) for c in self.components.sources]
+            chain = ScoringChain(
+                [ScorerSlot(self._build(c), self._health(c)) for c in self.components.scorers],
+                self.clock,
+            )
+            self.plugins.startup(info)
+            cursors = await primary.call(state.cursors) if self.resume else {}
+            await self._pipeline(sources, chain, primary, state, secondaries, cursors)
+            for source, _ in sources:
+                with contextlib.suppress(Exception):
+                    await source.aclose()
+            chain.close()
+            for secondary in secondaries:
+                await secondary.worker.close()
+        finally:
+            for health in self.health.values():
+                if health.state not in ("gone", "auth_failed"):
+                    health.state = "stopped"
+            await primary.call(state.save_health_and_close, list(self.health.values()))
+            await primary.close()
+            self.plugins.shutdown(info)
+        self.report.health = list(self.health.values())
+        return self.report
+
+    async def _pipeline(
+        self,
+        sources: list[tuple[Source, Component]],
+        chain: ScoringChain,
+        primary: SinkWorker,
+        state: StateWriter,
+        secondaries: list[SecondarySink],
+        cursors: dict[tuple[str, str], str],
+    ) -> None:
+        settings = self.config.engine
+        raw: asyncio.Queue[Fetched | None] = asyncio.Queue(settings.queue_size)
+        batches: asyncio.Queue[Batch | None] = asyncio.Queue(2)
+        scored: asyncio.Queue[Batch | None] = asyncio.Queue(2)
+        normalising = Normalising(self.plugins.normalisers(), self.health)
+        scoring_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scorers")
+        pollers = [
+            asyncio.create_task(
+                SourcePoller(
+                    source,
+                    raw,
+                    self._health(component),
+                    self.clock,
+                    interval=component.config.interval or type(source).default_interval,
+                    once=self.once,
+                ).run(cursors.get((source.name, ""))),
+                name=f"source:{source.name}",
+            )
+            for source, component in sources
+        ]
+        stages = [
+            asyncio.create_task(
+                batch_stage(
+                    raw,
+                    batches,
+                    normalising,
+                    self.clock,
+                    batch_size=settings.batch_size,
+                    batch_wait=settings.batch_wait,
+                )
+            ),
+            asyncio.create_task(score_stage(batches, scored, chain, scoring_thread)),
+            asyncio.create_task(self._write_stage(scored, primary, state, secondaries)),
+            *(asyncio.create_task(s.run()) for s in secondaries),
+        ]
+        health_task = asyncio.create_task(self._save_health_forever(primary, state))
+        stop_wait = asyncio.create_task(self._stop.wait())
+        pending: set[asyncio.Task[Any]] = set(pollers)
+        while pending and not self._stop.is_set():
+            done, pending = await asyncio.wait(
+                pending | {stop_wait}, return_when=asyncio.FIRST_COMPLETED
+            )
+            pending.discard(stop_wait)
+            for task in done:
+                if task is not stop_wait and not task.cancelled() and task.exception():
+                    log.error(
+                        "%s stopped on an internal error: %r", task.get_name(), task.exception()
+                    )
+        for task in pollers:
+            task.cancel()
+        await asyncio.gather(*pollers, return_exceptions=True)
+        stop_wait.cancel()
+        await raw.put(None)
+        await asyncio.gather(*stages[:3])
+        for secondary in secondaries:
+            await secondary.queue.put(None)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*stages[3:]), DRAIN_SECONDS)
+        health_task.cancel()
+        await asyncio.gather(health_task, return_exceptions=True)
+        scoring_thread.shutdown(wait=True)
+
+    async def _write_stage(
+        self,
+        inbox: asyncio.Queue[Batch | None],
+        primary: SinkWorker,
+        state: StateWriter,
+        secondaries: list[SecondarySink],
+    ) -> None:
+        while True:
+            try:
+                batch = await asyncio.wait_for(inbox.get(), IDLE_SECONDS)
+            except TimeoutError:
+                await primary.flush()
+                await primary.call(state.idle)
+                continue
+            if batch is None:
+                return
+            if batch.mentions:
+                await primary.write(batch.mentions)
+            if batch.cursors or batch.rejects:
+                cursors = batch.cursors if self.resume else {}
+                await primary.call(state.commit, cursors, batch.rejects)
+            self.report.stored += len(batch.mentions)
+            self.report.rejected += len(batch.rejects)
+            if batch.mentions:
+                for secondary in secondaries:
+                    secondary.offer(batch.mentions)
+                self.plugins.mentions_stored(batch.mentions)
+            if self.on_commit is not None:
+                self.on_commit(batch)
+
+    async def _save_health_forever(self, primary: SinkWorker, state: StateWriter) -> None:
+        while True:
+            # Wall-clock housekeeping, not part of the pipeline's injectable time.
+            await asyncio.sleep(HEALTH_SAVE_SECONDS)
+            snapshot = [dataclasses.replace(h) for h in self.health.values()]
+            await primary.call(state.save_health, snapshot)
+
+    # -- building -------------------------------------------------------------
+
+    def _health(self, component: Component) -> Health:
+        key = f"{component.kind}:{component.name}"
+        return self.health.setdefault(key, Health(component=key, kind=component.kind))
+
+    def _build(self, component: Component) -> Any:
+        return build(component, self.config, environ=self.environ, clock=self.clock)
+
+    def _build_source(self, component: Component) -> tuple[Source, Component]:
+        source: Source = self._build(component)
+        return source, component
+
+    def _sink_worker(self, component: Component) -> SinkWorker:
+        return SinkWorker(
+            component.name, partial(self._build, component), self._health(component), self.clock
+        )

@@ -1,0 +1,48 @@
+"""The wheel installs everything under ``ecoute/`` and nothing generic at the top level."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def test_wheel_contains_only_the_ecoute_namespace(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    (wheel,) = tmp_path.glob("ecoute-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {name.split("/", 1)[0] for name in names}
+    assert top == {"ecoute", next(t for t in top if t.endswith(".dist-info"))}
+    for expected in (
+        "ecoute/engine/hookspecs.py",
+        "ecoute/engine/config_template.toml",
+        "ecoute/plugins/sources/demo.py",
+        "ecoute/plugins/sinks/sqlite.py",
+        "ecoute/tui/__init__.py",
+        "ecoute/py.typed",
+    ):
+        assert expected in names
+    assert not any(n.startswith(("engine/", "plugins/", "tui/", "tests/")) for n in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert (
+        "ecoute = ecoute.engine.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    )
