@@ -36,6 +36,7 @@ ENTRY_POINT_GROUP = "ecoute"
 DEFAULT_PLUGINS: dict[str, str] = {
     "sources.demo": "ecoute.plugins.sources.demo",
     "sources.jsonl": "ecoute.plugins.sources.jsonl",
+    "scorers.language": "ecoute.plugins.scorers.language",
     "sinks.sqlite": "ecoute.plugins.sinks.sqlite",
     "sinks.jsonl": "ecoute.plugins.sinks.jsonl",
     "sinks.stdout": "ecoute.plugins.sinks.stdout",
