@@ -3,6 +3,7 @@
 ``from ecoute.engine import hookimpl, Source, Normaliser, Scorer, Sink, Mention, ...``
 """
 
+from .cleanup import canonical_url, clean_line, clean_text, truncate_excerpt
 from .contracts import (
     Clock,
     ComponentContext,
@@ -59,6 +60,10 @@ __all__ = [
     "Sentiment",
     "Sink",
     "Source",
+    "canonical_url",
+    "clean_line",
+    "clean_text",
+    "truncate_excerpt",
     "SourceError",
     "StoreError",
     "SystemClock",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
+from ..cleanup import clean_line
 from ..records import as_utc
 
 
@@ -14,12 +14,7 @@ def one_line(text: str | None, width: int | None = None) -> str:
     """Text on one line with every control, format and bidi character removed."""
     if not text:
         return ""
-    cleaned = "".join(
-        " " if ch in "\n\r\t" else ch
-        for ch in text
-        if ch in "\n\r\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-    )
-    cleaned = " ".join(cleaned.split())
+    cleaned = " ".join(clean_line(text).split())
     if width is not None and len(cleaned) > width:
         cleaned = cleaned[: max(0, width - 1)] + "…"
     return cleaned

@@ -119,7 +119,7 @@ def demo_command(app: AppContext, headless: bool, rate: float, seed: int, reset:
     config = load_config(config_path, must_exist=True)
     click.echo(f"ecoute demo: workspace {workspace} (Ctrl-C to stop)", err=True)
     app._config = config
-    engine = Engine(config, app.plugins(), environ=app.environ)
+    engine = Engine(config, app.plugins(), environ=app.environ, stop_when_sink_gone=True)
     _summarise(asyncio.run(engine.run()), "demo")
 
 

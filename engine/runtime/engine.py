@@ -58,6 +58,8 @@ class Engine:
         sources: run these source components instead of the configured ones.
         resume: start sources from their saved cursors and save new ones.
         on_commit: called on the event loop after each batch is committed.
+        stop_when_sink_gone: stop the run when a secondary sink is gone for good
+            (``demo --headless | head``: the reader of stdout left).
     """
 
     def __init__(
@@ -72,6 +74,7 @@ class Engine:
         environ: Mapping[str, str] | None = None,
         on_commit: Callable[[Batch], None] | None = None,
         handle_signals: bool = True,
+        stop_when_sink_gone: bool = False,
     ) -> None:
         self.config = config
         self.plugins = plugins
@@ -81,6 +84,7 @@ class Engine:
         self.environ = os.environ if environ is None else environ
         self.on_commit = on_commit
         self.handle_signals = handle_signals
+        self.stop_when_sink_gone = stop_when_sink_gone
         self.components: Components = resolve_components(config, plugins)
         if sources is not None:
             self.components.sources = list(sources)
@@ -141,7 +145,11 @@ class Engine:
         try:
             await primary.open()
             secondaries = [
-                SecondarySink(self._sink_worker(c), asyncio.Queue(settings.queue_size))
+                SecondarySink(
+                    self._sink_worker(c),
+                    asyncio.Queue(settings.queue_size),
+                    on_gone=self.stop if self.stop_when_sink_gone else None,
+                )
                 for c in self.components.sinks
             ]
             for secondary in secondaries:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..contracts import Clock, Sink
+from ..errors import Gone
 from ..health import Health
 from ..records import Mention
 from .backoff import Backoff, mark_failed, mark_ok
@@ -31,6 +32,7 @@ class SinkWorker:
     backoff: Backoff = field(default_factory=lambda: Backoff(base=1.0, cap=60.0))
     executor: ThreadPoolExecutor = field(init=False)
     sink: Sink | None = None
+    gone: bool = False
 
     def __post_init__(self) -> None:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sink-{self.name}")
@@ -51,6 +53,11 @@ class SinkWorker:
         while True:
             try:
                 await self.call(self.sink.write, mentions)
+            except Gone as exc:
+                self.gone = True
+                mark_failed(self.health, self.clock, "gone", str(exc), None)
+                log.warning("sink %s is gone (%s); it gets nothing more", self.name, exc)
+                return False
             except Exception as exc:
                 failures += 1
                 wait = self.backoff.delay(failures)
@@ -104,9 +111,12 @@ class SecondarySink:
     worker: SinkWorker
     queue: asyncio.Queue[list[Mention] | None]
     dropped: int = 0
+    on_gone: Callable[[], None] | None = None
 
     def offer(self, mentions: list[Mention]) -> None:
         """Queue a committed batch without waiting."""
+        if self.worker.gone:
+            return
         try:
             self.queue.put_nowait(mentions)
         except asyncio.QueueFull:
@@ -122,7 +132,11 @@ class SecondarySink:
             if mentions is None:
                 await self.worker.flush()
                 return
+            if self.worker.gone:
+                continue
             ok = await self.worker.write(mentions, attempts=SECONDARY_ATTEMPTS)
+            if self.worker.gone and self.on_gone is not None:
+                self.on_gone()
             if not ok:
                 self.dropped += len(mentions)
             elif self.queue.empty():

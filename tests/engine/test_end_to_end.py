@@ -151,3 +151,17 @@ def test_demo_headless_prints_lines_and_stops_on_sigint(tmp_path: Path) -> None:
     assert process.returncode == 0, stderr
     assert all(line.strip() for line in first)
     assert "workspace" in stderr
+
+
+def test_demo_headless_piped_into_head_stops_by_itself(tmp_path: Path) -> None:
+    pipeline = subprocess.run(
+        f"{sys.executable} -m ecoute demo --headless --rate 50 | head -n 3",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        executable="/bin/bash",
+    )
+    assert len(pipeline.stdout.splitlines()) == 3
+    assert "standard output was closed" in pipeline.stderr
+    assert "mentions stored" in pipeline.stderr  # it drained and summarised, then exited
