@@ -14,6 +14,7 @@ from .contracts import (
     Sink,
     Source,
     SystemClock,
+    Topic,
 )
 from .errors import (
     AuthFailed,
@@ -67,6 +68,7 @@ __all__ = [
     "SourceError",
     "StoreError",
     "SystemClock",
+    "Topic",
     "TopicMatch",
     "hookimpl",
 ]

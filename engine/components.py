@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import ComponentConfig, Config
-from .contracts import Clock, ComponentContext, Scorer, Sink, Source, SystemClock
+from .contracts import Clock, ComponentContext, Scorer, Sink, Source, SystemClock, Topic
 from .errors import ConfigError
 from .options import OptionProblem, resolve_secrets, validate_options
 from .paths import data_dir
@@ -165,6 +165,7 @@ def build(
         data_dir=data_dir() / f"{component.kind}s" / component.name,
         store_path=config.engine.store,
         clock=clock or SystemClock(),
+        topics=tuple(Topic(t.name, t.query) for t in config.topics),
     )
     instance = component.cls(context)
     expected = {"source": Source, "scorer": Scorer, "sink": Sink}[component.kind]

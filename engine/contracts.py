@@ -52,7 +52,8 @@ class ComponentContext:
 
     ``options`` holds the validated options (defaults filled in), ``secrets`` the
     values of secret options read from the environment, ``data_dir`` a folder the
-    component may keep files in, ``store_path`` the engine's SQLite store.
+    component may keep files in, ``store_path`` the engine's SQLite store, and
+    ``topics`` the configured topics (what the user listens for).
     """
 
     name: str
@@ -62,6 +63,15 @@ class ComponentContext:
     data_dir: Path = Path(".")
     store_path: Path = Path("ecoute.db")
     clock: Clock = field(default_factory=SystemClock)
+    topics: tuple[Topic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A configured topic: a unique name and its query."""
+
+    name: str
+    query: str
 
 
 @dataclass(slots=True)
