@@ -11,13 +11,25 @@ import click
 
 from ..errors import EcouteError
 from .app import AppContext, resolve_config_path, setup_logging
-from .config_cmds import config_group
-from .info_cmds import plugins_command, sources_command
-from .run_cmds import demo_command, import_command, run_command
-from .search_cmd import search_command
+from .lazy import LazyGroup
+
+_CLI = "ecoute.engine.cli."
+BUILTIN_COMMANDS = {
+    "run": (_CLI + "run_cmds", "run_command", "Run the engine headless until Ctrl-C or SIGTERM."),
+    "import": (_CLI + "run_cmds", "import_command", "Import a JSONL file into the store."),
+    "demo": (_CLI + "run_cmds", "demo_command", "Run the engine on a fictional live stream."),
+    "search": (_CLI + "search_cmd", "search_command", "Search stored mentions, newest first."),
+    "sources": (_CLI + "info_cmds", "sources_command", "Show each source and its health."),
+    "plugins": (_CLI + "info_cmds", "plugins_command", "List plugins and what they registered."),
+    "config": (_CLI + "config_cmds", "config_group", "Create, locate, show and check the config."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=BUILTIN_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--config",
     "config_file",
@@ -38,18 +50,6 @@ def cli(ctx: click.Context, config_file: Path | None, store: Path | None, verbos
     if store is not None:
         app.store_override = store.expanduser()
     setup_logging("debug" if verbose else "info")
-
-
-for command in (
-    run_command,
-    import_command,
-    demo_command,
-    search_command,
-    sources_command,
-    plugins_command,
-    config_group,
-):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:
