@@ -1,0 +1,31 @@
+"""The SQLite mention store: schema, writes, workflow state and the read API."""
+
+from .facets import FacetField
+from .filters import MentionFilter, TimeField
+from .fts import fts_query
+from .models import Note, Page, PageKey, StoredMention, StoredReject
+from .query import RELEVANCE_CANDIDATES, SortOrder
+from .schema import current_version
+from .store import Store
+from .views import SavedView
+from .workflow import UnknownMention
+from .writer import RejectLike
+
+__all__ = [
+    "RELEVANCE_CANDIDATES",
+    "FacetField",
+    "MentionFilter",
+    "Note",
+    "Page",
+    "PageKey",
+    "RejectLike",
+    "SavedView",
+    "SortOrder",
+    "Store",
+    "StoredMention",
+    "StoredReject",
+    "TimeField",
+    "UnknownMention",
+    "current_version",
+    "fts_query",
+]

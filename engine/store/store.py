@@ -1,0 +1,305 @@
+"""The Store: one SQLite connection to the mention store, for writing or reading."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ..errors import StoreError
+from ..health import Health
+from ..records import Mention, utcnow
+from . import facets, query, views, window, workflow, writer
+from .connection import connect, read_snapshot, write_transaction
+from .facets import FacetField
+from .filters import MentionFilter
+from .models import Note, Page, PageKey, StoredMention, StoredReject
+from .query import SortOrder
+from .schema import check_version, current_version, migrate
+from .views import SavedView
+from .writer import RejectLike
+
+_ALL = MentionFilter()
+
+
+class Store:
+    """The mention store at ``path``: mentions, workflow state, cursors, health, rejects.
+
+    A writable store creates or upgrades the file; ``readonly=True`` opens an
+    existing, current file for reading only. WAL journaling lets any number of
+    readers (other ``Store`` objects, in any thread or process) read while one
+    writer writes. Each ``Store`` holds one connection and serialises its use
+    with a lock: it may be created in one thread and used from another, but
+    concurrent callers wait for each other, so give each reader its own ``Store``.
+    All SQLite failures surface as :class:`StoreError` naming the path.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self._now = clock
+        self._lock = threading.RLock()
+        conn = connect(self.path, readonly=readonly)
+        try:
+            if readonly:
+                version = check_version(conn, self.path)
+                if version < current_version():
+                    raise StoreError(
+                        f"{self.path}: store schema version {version} is older than this "
+                        f"ecoute's ({current_version()}); open it once for writing "
+                        "(for example with ecoute run) to upgrade it"
+                    )
+            else:
+                migrate(conn, self.path)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"{self.path}: cannot prepare the store: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        conn.row_factory = sqlite3.Row
+        self._conn: sqlite3.Connection | None = conn
+
+    def __repr__(self) -> str:
+        mode = "readonly" if self.readonly else "writable"
+        return f"Store({str(self.path)!r}, {mode})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (idempotent); a writer refreshes planner statistics first."""
+        with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is None:
+                return
+            try:
+                if not self.readonly:
+                    # Bounded sampling keeps this to milliseconds on a large store.
+                    conn.execute("PRAGMA analysis_limit = 1000")
+                    conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass  # statistics are an optimisation; closing must not fail on them
+            finally:
+                conn.close()
+
+    @contextmanager
+    def _use(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        if write and self.readonly:
+            raise StoreError(f"{self.path}: the store is open read-only")
+        with self._lock:
+            if self._conn is None:
+                raise StoreError(f"{self.path}: the store is closed")
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: {exc}") from exc
+
+    # -- writing what the pipeline produces -------------------------------------------
+
+    def upsert_mentions(self, mentions: Iterable[Mention]) -> int:
+        """Insert or update mentions by id in one transaction; return how many are new.
+
+        Re-upserting keeps ``seq``, ``collected_at`` and all workflow state; fields
+        the new version lacks (``None``, no sentiment, no topics) keep their stored
+        value; topic matches are replaced when the new version has topics.
+        """
+        with self._use(write=True) as conn:
+            return writer.upsert_mentions(conn, mentions)
+
+    def delete_mentions(self, ids: Iterable[str]) -> int:
+        """Delete mentions with their matches and workflow state; return how many."""
+        with self._use(write=True) as conn:
+            return writer.delete_mentions(conn, ids)
+
+    def get_cursor(self, source: str, key: str = "") -> str | None:
+        """The saved cursor of a source (``key`` tells apart several per source)."""
+        with self._use() as conn:
+            return writer.get_cursor(conn, source, key)
+
+    def all_cursors(self) -> dict[tuple[str, str], str]:
+        """Every saved cursor by ``(source, key)``."""
+        with self._use() as conn:
+            return writer.load_cursors(conn)
+
+    def save_cursors(self, cursors: Mapping[tuple[str, str], str]) -> None:
+        """Save cursors by ``(source, key)``, all in one transaction."""
+        with self._use(write=True) as conn:
+            writer.save_cursors(conn, cursors, self._now())
+
+    def save_health(self, records: Iterable[Health]) -> None:
+        """Store the health of components (one row per component, replaced)."""
+        with self._use(write=True) as conn:
+            writer.save_health(conn, records)
+
+    def load_health(self) -> list[Health]:
+        """The last saved health of every component."""
+        with self._use() as conn:
+            return writer.load_health(conn)
+
+    def add_rejects(
+        self,
+        rejects: Iterable[RejectLike],
+        *,
+        source: str = "",
+        platform: str = "",
+        at: datetime | None = None,
+    ) -> int:
+        """Keep rejected items for inspection (the newest 10,000); return how many added.
+
+        A reject's own ``source`` or ``platform`` attribute, when it has one and it
+        is not empty, wins over the keyword argument.
+        """
+        with self._use(write=True) as conn:
+            when = self._now() if at is None else at
+            return writer.add_rejects(conn, rejects, source=source, platform=platform, at=when)
+
+    def rejects(self, limit: int = 100, *, source: str | None = None) -> list[StoredReject]:
+        """The newest rejects first, of one source or of all."""
+        with self._use() as conn:
+            return writer.list_rejects(conn, limit, source)
+
+    def merge_step(self, pages: int = 200, min_segments: int = 4) -> bool:
+        """Do a bounded slice of full-text index merging; return True if more remains.
+
+        Call it while the pipeline is idle, repeatedly until it returns False;
+        each call writes about ``pages`` index pages in its own short transaction.
+        """
+        with self._use(write=True) as conn, write_transaction(conn):
+            before = conn.total_changes
+            conn.execute(
+                "INSERT INTO mentions_fts (mentions_fts) VALUES (?)",
+                (f"merge={pages:d},{min_segments:d}",),
+            )
+            # SQLite's documented test: fewer than two changes means nothing was merged.
+            return conn.total_changes - before >= 2
+
+    # -- workflow ---------------------------------------------------------------------
+
+    def set_status(self, mention_id: str, status: str) -> None:
+        """Set a mention's status: ``new``, ``needs-reply``, ``handled`` or ``ignored``."""
+        with self._use(write=True) as conn:
+            workflow.set_status(conn, mention_id, status, self._now())
+
+    def set_sentiment_override(self, mention_id: str, label: str | None) -> None:
+        """Correct a mention's sentiment; ``None`` returns to the model's label."""
+        with self._use(write=True) as conn:
+            workflow.set_sentiment_override(conn, mention_id, label, self._now())
+
+    def add_tag(self, mention_id: str, tag: str) -> bool:
+        """Tag a mention; return False if it already had the tag."""
+        with self._use(write=True) as conn:
+            return workflow.add_tag(conn, mention_id, tag)
+
+    def remove_tag(self, mention_id: str, tag: str) -> bool:
+        """Remove a tag from a mention; return False if it did not have it."""
+        with self._use(write=True) as conn:
+            return workflow.remove_tag(conn, mention_id, tag)
+
+    def add_note(self, mention_id: str, text: str) -> Note:
+        """Attach a note to a mention."""
+        with self._use(write=True) as conn:
+            return workflow.add_note(conn, mention_id, text, self._now())
+
+    def delete_note(self, note_id: int) -> bool:
+        """Delete a note; return False if there was none with that id."""
+        with self._use(write=True) as conn:
+            return workflow.delete_note(conn, note_id)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def page(
+        self, filter: MentionFilter = _ALL, *, after: PageKey | None = None, limit: int = 50
+    ) -> Page:
+        """Mentions matching ``filter``, newest first by (time field, seq).
+
+        Pass the previous page's ``next_key`` as ``after`` for the next page.
+        """
+        with self._use() as conn, read_snapshot(conn):
+            return query.page(conn, filter, after, limit)
+
+    def count(self, filter: MentionFilter = _ALL) -> int:
+        """How many mentions match ``filter``."""
+        with self._use() as conn:
+            return query.count(conn, filter)
+
+    def newer_than(
+        self, seq: int, filter: MentionFilter = _ALL, limit: int = 200
+    ) -> list[StoredMention]:
+        """Mentions matching ``filter`` inserted after ``seq`` (for live feeds), newest first."""
+        with self._use() as conn, read_snapshot(conn):
+            return query.newer_than(conn, seq, filter, limit)
+
+    def latest_seq(self) -> int:
+        """The highest insertion sequence stored (0 when empty)."""
+        with self._use() as conn:
+            return query.latest_seq(conn)
+
+    def get(self, mention_id: str) -> StoredMention | None:
+        """One mention with its topic matches, tags and notes, or ``None``."""
+        with self._use() as conn, read_snapshot(conn):
+            return query.get(conn, mention_id)
+
+    def search(
+        self, filter: MentionFilter, *, sort: SortOrder = "newest", limit: int = 50
+    ) -> list[StoredMention]:
+        """Full-text search of ``filter.text`` within the rest of ``filter``.
+
+        ``sort="relevance"`` ranks (BM25) the newest 1,000 matches.
+        """
+        with self._use() as conn, read_snapshot(conn):
+            return query.search(conn, filter, sort, limit)
+
+    # -- for interactive clients: reading upwards, filter choices, saved views -------
+
+    def page_before(
+        self, filter: MentionFilter, before: PageKey, *, limit: int = 50
+    ) -> list[StoredMention]:
+        """Up to ``limit`` mentions matching ``filter`` just newer than ``before``, newest first."""
+        with self._use() as conn, read_snapshot(conn):
+            return window.page_before(conn, filter, before, limit)
+
+    def distinct(self, field: FacetField) -> list[str]:
+        """The distinct values of ``platform``, ``source``, ``lang`` or ``topic``, sorted."""
+        with self._use() as conn:
+            return facets.distinct_values(conn, field)
+
+    def arrivals_since(self, since: datetime) -> int:
+        """How many mentions were first stored at or after ``since``."""
+        with self._use() as conn:
+            return facets.arrivals_since(conn, since)
+
+    def save_view(self, name: str, filters: dict[str, Any]) -> SavedView:
+        """Save (or replace) a named view: a JSON object of filter settings."""
+        with self._use(write=True) as conn:
+            return views.save_view(conn, name, filters, self._now())
+
+    def views(self) -> list[SavedView]:
+        """Every saved view, by name."""
+        with self._use() as conn:
+            return views.list_views(conn)
+
+    def delete_view(self, name: str) -> bool:
+        """Delete a saved view; return False if there was none."""
+        with self._use(write=True) as conn:
+            return views.delete_view(conn, name)
