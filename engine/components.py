@@ -167,7 +167,14 @@ def build(
         clock=clock or SystemClock(),
         topics=tuple(Topic(t.name, t.query) for t in config.topics),
     )
-    instance = component.cls(context)
+    try:
+        instance = component.cls(context)
+    except ConfigError as exc:
+        if exc.path is not None:
+            raise
+        # A component's own check: place it in this config file, under its table.
+        key = f"{component.config.key}.{exc.key}" if exc.key else component.config.key
+        raise config.error(key, exc.problem, exc.hint) from None
     expected = {"source": Source, "scorer": Scorer, "sink": Sink}[component.kind]
     assert isinstance(instance, expected)
     return instance

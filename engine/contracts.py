@@ -90,13 +90,16 @@ class FetchResult:
     ``cursor`` is where the next fetch should resume once these items are
     stored (``None`` keeps the previous cursor). ``more`` asks the runtime to
     fetch again at once instead of waiting the poll interval. ``rejects`` are
-    items the source itself could not parse (bad JSON lines, ...).
+    items the source itself could not parse (bad JSON lines, ...). ``warning``
+    reports a partial problem (one feed of several gone) as the health reason
+    while the source itself stays ``ok``.
     """
 
     items: list[RawItem] = field(default_factory=list)
     cursor: str | None = None
     more: bool = False
     rejects: list[Reject] = field(default_factory=list)
+    warning: str = ""
 
 
 class Source(ABC):

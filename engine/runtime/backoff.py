@@ -29,11 +29,11 @@ class Backoff:
         return max(0.0, raw * (1 + spread))
 
 
-def mark_ok(health: Health, clock: Clock, items: int = 0) -> None:
-    """Record a success."""
+def mark_ok(health: Health, clock: Clock, items: int = 0, reason: str = "") -> None:
+    """Record a success; ``reason`` notes a partial problem that did not stop it."""
     now = clock.now()
     health.state = "ok"
-    health.reason = ""
+    health.reason = reason
     health.last_ok = now
     health.items += items
     health.next_attempt = None

@@ -67,7 +67,7 @@ class SourcePoller:
                 await self.clock.sleep(wait)
                 continue
             failures = 0
-            mark_ok(self.health, self.clock, len(result.items))
+            mark_ok(self.health, self.clock, len(result.items), result.warning)
             await self.queue.put(Fetched(name, result))
             if result.cursor is not None:
                 cursor = result.cursor
