@@ -26,7 +26,7 @@ ENGINE_OPTIONS: tuple[Option, ...] = (
     Option("log_level", str, "info", choices=("debug", "info", "warning", "error")),
 )
 TOP_LEVEL_KEYS = ("engine", "topics", "sources", "scorers", "sinks", "disabled_plugins", "plugins")
-SOURCE_RESERVED = ("type", "name", "interval", "enabled")
+SOURCE_RESERVED = ("type", "name", "interval", "enabled", "require_topic")
 SINK_RESERVED = ("type", "name", "enabled")
 SCORER_RESERVED = ("enabled",)
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -66,6 +66,7 @@ class ComponentConfig:
     key: str
     enabled: bool = True
     interval: float | None = None
+    require_topic: bool = False  # sources only: drop mentions that match no topic
 
 
 @dataclass(slots=True)
@@ -196,8 +197,24 @@ def _topics(config: Config, entries: Any) -> list[TopicConfig]:
         if name in seen:
             raise config.error(f"{key}.name", f"topic '{name}' is defined twice", "rename one")
         seen.add(name)
+        _check_query(config, f"{key}.query", name, query)
         topics.append(TopicConfig(name=name, query=query, key=key))
     return topics
+
+
+def _check_query(config: Config, key: str, name: str, query: str) -> None:
+    """Raise a ConfigError with the caret message when a topic's query is invalid."""
+    from .query.errors import QueryError
+    from .query.parser import parse
+
+    try:
+        parse(query)
+    except QueryError as exc:
+        raise config.error(
+            key,
+            f"the query of topic '{name}' is invalid: {exc}",
+            "see docs/query-language.md (`ecoute match QUERY` tries a query on text)",
+        ) from None
 
 
 def _components(
@@ -236,6 +253,13 @@ def _components(
             isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0
         ):
             raise config.error(f"{key}.interval", "must be a positive number of seconds")
+        require_topic = entry.get("require_topic", False) if "require_topic" in reserved else False
+        if not isinstance(require_topic, bool):
+            raise config.error(
+                f"{key}.require_topic",
+                "must be true or false",
+                "require_topic = true drops this source's mentions that match no topic",
+            )
         settings = {k: v for k, v in entry.items() if k not in reserved}
         components.append(
             ComponentConfig(
@@ -245,6 +269,7 @@ def _components(
                 key=key,
                 enabled=enabled,
                 interval=float(interval) if interval is not None else None,
+                require_topic=require_topic,
             )
         )
     return components

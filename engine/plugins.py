@@ -36,7 +36,12 @@ ENTRY_POINT_GROUP = "ecoute"
 DEFAULT_PLUGINS: dict[str, str] = {
     "sources.demo": "ecoute.plugins.sources.demo",
     "sources.jsonl": "ecoute.plugins.sources.jsonl",
+    "sources.rss": "ecoute.plugins.sources.rss",
+    "sources.mastodon": "ecoute.plugins.sources.mastodon",
+    "sources.hackernews": "ecoute.plugins.sources.hackernews",
     "scorers.language": "ecoute.plugins.scorers.language",
+    "scorers.topics": "ecoute.plugins.scorers.topics",
+    "scorers.sentiment": "ecoute.plugins.scorers.sentiment",
     "sinks.sqlite": "ecoute.plugins.sinks.sqlite",
     "sinks.jsonl": "ecoute.plugins.sinks.jsonl",
     "sinks.stdout": "ecoute.plugins.sinks.stdout",

@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from ..components import check_secrets, resolve_components
+from ..components import build, check_secrets, resolve_components
+from ..runtime.scoring import require_topic_sources
 from .app import AppContext
 
 _SECRET_KEY = re.compile(r"(token|secret|password|passwd|api_key|apikey|auth)", re.I)
@@ -82,8 +83,11 @@ def check_command(app: AppContext) -> None:
     config = app.config(must_exist=True)
     plugins = app.plugins()
     components = resolve_components(config, plugins)
+    require_topic_sources(config, components)
     for component in [*components.sources, *components.sinks]:
         check_secrets(config, component, app.environ)
+    for component in components.sources:
+        build(component, config, environ=app.environ)  # runs each source's own checks
     click.echo(f"{config.path}: ok", err=True)
     click.echo(
         f"  {len(config.topics)} topics, {len(components.sources)} sources, "

@@ -24,7 +24,7 @@ from ..paths import data_dir
 from ..plugins import Plugins
 from .batching import Batch, Normalising, batch_stage
 from .poller import Fetched, SourcePoller
-from .scoring import ScorerSlot, ScoringChain, score_stage
+from .scoring import ScorerSlot, ScoringChain, require_topic_sources, score_stage
 from .sinks import SecondarySink, SinkWorker
 from .state import StateWriter
 
@@ -88,6 +88,7 @@ class Engine:
         self.components: Components = resolve_components(config, plugins)
         if sources is not None:
             self.components.sources = list(sources)
+        self.require_topic = require_topic_sources(config, self.components)
         self.health: dict[str, Health] = {}
         self.report = RunReport()
         self._stop = asyncio.Event()
@@ -158,6 +159,7 @@ class Engine:
             chain = ScoringChain(
                 [ScorerSlot(self._build(c), self._health(c)) for c in self.components.scorers],
                 self.clock,
+                require_topic=self.require_topic,
             )
             self.plugins.startup(info)
             cursors = await primary.call(state.cursors) if self.resume else {}

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from ..components import Components
+from ..config import Config
 from ..contracts import Clock, Scorer
 from ..health import Health
 from ..records import Mention
@@ -15,6 +17,32 @@ from .backoff import Backoff, mark_failed, mark_ok
 from .batching import Batch
 
 log = logging.getLogger("ecoute.runtime")
+
+TOPIC_SCORER = "topics"
+
+
+def require_topic_sources(config: Config, components: Components) -> frozenset[str]:
+    """Names of the sources whose mentions must match a topic (``require_topic = true``).
+
+    Raises:
+        ConfigError: a source requires topics but the topics scorer is not running.
+    """
+    names = frozenset(c.name for c in components.sources if c.config.require_topic)
+    if names and not any(c.name == TOPIC_SCORER for c in components.scorers):
+        source = next(c for c in components.sources if c.config.require_topic)
+        raise config.error(
+            f"{source.config.key}.require_topic",
+            f"needs the '{TOPIC_SCORER}' scorer, which is disabled",
+            f"enable [scorers.{TOPIC_SCORER}] (and its plugin) or remove require_topic",
+        )
+    if names and not config.topics:
+        source = next(c for c in components.sources if c.config.require_topic)
+        raise config.error(
+            f"{source.config.key}.require_topic",
+            "no [[topics]] are configured, so every mention of this source would be dropped",
+            "add a [[topics]] entry with a name and a query, or remove require_topic",
+        )
+    return names
 
 
 @dataclass(slots=True)
@@ -34,6 +62,7 @@ class ScoringChain:
     slots: list[ScorerSlot]
     clock: Clock
     backoff: Backoff = field(default_factory=lambda: Backoff(base=5.0, cap=300.0))
+    require_topic: frozenset[str] = frozenset()
 
     def score(self, mentions: list[Mention]) -> list[Mention]:
         """Annotate ``mentions``, dropping those a scorer asks to drop."""
@@ -43,7 +72,15 @@ class ScoringChain:
                 break
             if self.clock.monotonic() < slot.skip_until:
                 continue
+            failures = slot.failures
             mentions = self._run(slot, mentions)
+            if (
+                slot.scorer.name == TOPIC_SCORER
+                and self.require_topic
+                and slot.failures <= failures
+            ):
+                # Only after a successful topic pass: a scorer error must not lose mentions.
+                mentions = [m for m in mentions if m.topics or m.source not in self.require_topic]
         return mentions
 
     def _run(self, slot: ScorerSlot, mentions: list[Mention]) -> list[Mention]:

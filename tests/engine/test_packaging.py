@@ -42,6 +42,10 @@ def test_wheel_contains_only_the_ecoute_namespace(tmp_path: Path) -> None:
     ):
         assert expected in names
     assert not any(n.startswith(("engine/", "plugins/", "tui/", "tests/")) for n in names)
+    for folder in ("engine", "plugins", "tui"):
+        for init in (REPO / folder).rglob("__init__.py"):
+            package = init.relative_to(REPO).parent.as_posix()
+            assert f"ecoute/{package}/__init__.py" in names, f"{package} is not packaged"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert (
         "ecoute = ecoute.engine.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
