@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TORCH ?= torch==2.13.0
 TYPECHECK_TREE := build/typecheck
 
-.PHONY: demo test lint typecheck unit bench install clean
+.PHONY: demo test lint typecheck unit bench install clean model
 
 install: $(VENV)/.installed
 
@@ -44,3 +44,12 @@ bench: install
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache
+
+# Rebuild the bundled sentiment model from the UMSAB train and val splits beside the
+# repo (a few minutes on one core). The data is read in place, never copied.
+SENTIMENT_DATA ?= ../shared/data/sentiment/umsab
+SENTIMENT_MODEL := plugins/scorers/sentiment/model/ecoute-sentiment.pt
+
+model: install
+	$(BIN)/ecoute sentiment train --data $(SENTIMENT_DATA) --out $(SENTIMENT_MODEL) \
+		--name ecoute-umsab-ngram --bundled-notes --seed 13

@@ -30,15 +30,18 @@ from .errors import (
 from .hookspecs import EngineInfo, hookimpl
 from .options import Option
 from .records import (
+    SENTIMENT_LABELS,
     Annotations,
     Author,
     Mention,
     RawItem,
     Sentiment,
+    SentimentLabel,
     TopicMatch,
 )
 
 __all__ = [
+    "SENTIMENT_LABELS",
     "Annotations",
     "AuthFailed",
     "Author",
@@ -59,16 +62,17 @@ __all__ = [
     "Reject",
     "Scorer",
     "Sentiment",
+    "SentimentLabel",
     "Sink",
     "Source",
-    "canonical_url",
-    "clean_line",
-    "clean_text",
-    "truncate_excerpt",
     "SourceError",
     "StoreError",
     "SystemClock",
     "Topic",
     "TopicMatch",
+    "canonical_url",
+    "clean_line",
+    "clean_text",
     "hookimpl",
+    "truncate_excerpt",
 ]
