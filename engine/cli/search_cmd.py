@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from typing import cast
 
 import click
 
 from ..errors import ConfigError
 from ..records import SENTIMENT_LABELS, WORKFLOW_STATUSES
-from ..store import MentionFilter, Store
+from ..store import MentionFilter, SortOrder, Store, TimeField
 from ..timeparse import parse_since
 from .app import AppContext
 from .render import local_time, one_line, table
@@ -86,7 +87,7 @@ def search_command(
     filters = MentionFilter(
         since=since_at,
         until=until_at,
-        time_field=time_field,
+        time_field=cast(TimeField, time_field),
         platforms=platforms,
         topics=topics,
         sentiments=sentiments,
@@ -95,7 +96,7 @@ def search_command(
         text=query or None,
     )
     with Store(config.engine.store, readonly=True) as store:
-        rows = store.search(filters, sort=sort, limit=limit)
+        rows = store.search(filters, sort=cast(SortOrder, sort), limit=limit)
     if output == "jsonl":
         for row in rows:
             data = row.mention.to_dict(include_raw=False)

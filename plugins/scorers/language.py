@@ -94,17 +94,18 @@ def detect_language(text: str, *, min_words: int = 2) -> str | None:
 
 def _latin_language(lowered: str, min_words: int) -> str | None:
     words = [w.replace("’", "'") for w in _WORD.findall(lowered)]
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = {}
     for word in words:
         for lang, common in _COMMON_WORDS.items():
             if word in common:
-                scores[lang] += 1
+                scores[lang] = scores.get(lang, 0.0) + 1
     for lang, letters in _LETTER_HINTS.items():
         hits = sum(lowered.count(letter) for letter in letters)
-        scores[lang] += min(hits, 3) * 0.5
+        if hits:
+            scores[lang] = scores.get(lang, 0.0) + min(hits, 3) * 0.5
     if not scores:
         return None
-    ranked = scores.most_common(2)
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:2]
     best, best_score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     if best_score < min_words or best_score < 1.5 * runner_up:
