@@ -39,8 +39,11 @@ unit: install
 	$(BIN)/pytest -q
 
 bench: install
-	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/sentiment.py
+	$(BIN)/python bench/sources.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache
