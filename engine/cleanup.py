@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -138,6 +139,39 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(markup: str) -> str:
     """The visible text of an HTML fragment: entities decoded, scripts and styles dropped."""
+    if _NEEDS_PARSER.search(markup) is None:
+        return _simple_html_to_text(markup)
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    extractor.close()
+    return "".join(extractor.parts)
+
+
+# Most feeds and posts hold plain inline markup (p, br, a, em, ...): a regex pass gives
+# the same text as the parser several times faster. Anything that needs the parser's
+# state (hidden elements, <pre>, comments, declarations) or could confuse a regex (a
+# stray "<" or ">") takes the parser path.
+_NEEDS_PARSER = re.compile(r"<[!?]|<(?:script|style|template|noscript|pre)\b", re.I)
+_SIMPLE_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^<>\"']*)*)?/?>"
+)
+
+
+def _simple_html_to_text(markup: str) -> str:
+    def tag(match: re.Match[str]) -> str:
+        name = match.group(2).lower()
+        closing = match.group(1) == "/"
+        if name in _TextExtractor._BREAKS and not closing:
+            return "\n"
+        return "\n" if name in _TextExtractor._BLOCKS else ""
+
+    text = _SIMPLE_TAG.sub(tag, markup.replace("\n", " "))
+    if "<" in text or ">" in text:
+        return _parse_html(markup)  # something the regex did not take for a tag
+    return html.unescape(text) if "&" in text else text
+
+
+def _parse_html(markup: str) -> str:
     extractor = _TextExtractor()
     extractor.feed(markup)
     extractor.close()

@@ -272,3 +272,53 @@ def test_truncate_excerpt() -> None:
     assert truncate_excerpt({"a": [1, 2]}) == "{'a': [1, 2]}"
     assert truncate_excerpt("Акме Клауд ✓") == "Акме Клауд ✓"
     assert truncate_excerpt("\u202eevil") == "\\u202eevil"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>Hello <b>world</b></p><p>again &amp; again</p>",
+        '<a href="https://x.example/?a=1&amp;b=2" title="a > b">link</a> after',
+        "line one<br>line two<br/>line three",
+        "<ul><li>one</li><li>two &eacute;t&eacute;</li></ul>",
+        "<div class='x'>multi\nline\ntext</div>",
+        "1 < 2 but <em>3</em> > 2",
+        "<p>unclosed <i>italic",
+        "<P>Upper</P><BR>case",
+    ],
+)
+def test_fast_html_path_gives_the_parsers_text(markup: str) -> None:
+    from ecoute.engine.cleanup import _parse_html, html_to_text
+
+    assert html_to_text(markup) == _parse_html(markup)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<br>",
+                "<a href='q'>",
+                "</a>",
+                "x",
+                " ",
+                "&amp;",
+                "é",
+                "\n",
+                "<",
+                ">",
+                '"',
+                "<em>",
+                "</em>",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_fast_html_path_matches_the_parser_on_generated_markup(parts: list[str]) -> None:
+    from ecoute.engine.cleanup import _parse_html, html_to_text
+
+    markup = "".join(parts)
+    assert html_to_text(markup) == _parse_html(markup)
