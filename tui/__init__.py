@@ -1,1 +1,7 @@
-"""The terminal UI (Textual); the engine never imports this package."""
+"""The ecoute terminal UI (Textual): imported only when the TUI starts, never by the engine."""
+
+from __future__ import annotations
+
+from .options import TuiOptions
+
+__all__ = ["TuiOptions"]

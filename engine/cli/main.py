@@ -22,12 +22,14 @@ BUILTIN_COMMANDS = {
     "sources": (_CLI + "info_cmds", "sources_command", "Show each source and its health."),
     "plugins": (_CLI + "info_cmds", "plugins_command", "List plugins and what they registered."),
     "config": (_CLI + "config_cmds", "config_group", "Create, locate, show and check the config."),
+    "tui": (_CLI + "tui_cmd", "tui_command", "Open the terminal UI (the default command)."),
 }
 
 
 @click.group(
     cls=LazyGroup,
     lazy_commands=BUILTIN_COMMANDS,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.option(
@@ -45,11 +47,18 @@ BUILTIN_COMMANDS = {
 @click.version_option(package_name="ecoute", prog_name="ecoute")
 @click.pass_context
 def cli(ctx: click.Context, config_file: Path | None, store: Path | None, verbose: bool) -> None:
-    """ecoute: listen to what people say about your brand, live, from the terminal."""
+    """ecoute: listen to what people say about your brand, live, from the terminal.
+
+    Without a command, opens the terminal UI (`ecoute tui`).
+    """
     app = ctx.ensure_object(AppContext)
     if store is not None:
         app.store_override = store.expanduser()
     setup_logging("debug" if verbose else "info")
+    if ctx.invoked_subcommand is None:
+        tui = cli.get_command(ctx, "tui")
+        assert tui is not None
+        ctx.invoke(tui)
 
 
 def main(argv: list[str] | None = None) -> None:

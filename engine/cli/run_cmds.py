@@ -104,23 +104,39 @@ def import_command(app: AppContext, file: Path, platform: str) -> None:
 
 
 @click.command("demo")
-@click.option("--headless", is_flag=True, help="Print mentions as they arrive instead of the TUI.")
+@click.option(
+    "--headless", is_flag=True, help="Print mentions as lines as they arrive, without the TUI."
+)
 @click.option("--rate", type=float, default=3.0, show_default=True, help="Mentions per second.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the generator.")
 @click.option("--reset", is_flag=True, help="Start from an empty demo store.")
 @click.pass_obj
 def demo_command(app: AppContext, headless: bool, rate: float, seed: int, reset: bool) -> None:
-    """Run the engine on a fictional live stream, in its own workspace."""
+    """Open the TUI on a fictional live stream, the engine running in its own workspace."""
+    if not headless:
+        from .tui_cmd import require_terminal
+
+        require_terminal("demo")
     workspace = demo_dir()
     config_path = workspace / "config.toml"
     if reset and workspace.exists():
         shutil.rmtree(workspace)
-    write_config(config_path, demo_config(rate=rate, seed=seed, stdout=True))
+    write_config(config_path, demo_config(rate=rate, seed=seed, stdout=headless))
     config = load_config(config_path, must_exist=True)
-    click.echo(f"ecoute demo: workspace {workspace} (Ctrl-C to stop)", err=True)
     app._config = config
-    engine = Engine(config, app.plugins(), environ=app.environ, stop_when_sink_gone=True)
-    _summarise(asyncio.run(engine.run()), "demo")
+    if headless:
+        click.echo(f"ecoute demo: workspace {workspace} (Ctrl-C to stop)", err=True)
+        engine = Engine(config, app.plugins(), environ=app.environ, stop_when_sink_gone=True)
+        _summarise(asyncio.run(engine.run()), "demo")
+        return
+    from .tui_cmd import launch
+
+    click.echo(f"ecoute demo: workspace {workspace}", err=True)
+    engine = Engine(config, app.plugins(), environ=app.environ, handle_signals=False)
+    topics = [topic.name for topic in config.topics]
+    report = launch(config.engine.store, topics, engine, f"demo · {workspace}")
+    if report is not None:
+        _summarise(report, "demo")
 
 
 def demo_config(*, rate: float, seed: int, stdout: bool) -> str:
@@ -132,15 +148,15 @@ batch_wait = 0.25
 
 [[topics]]
 name = "Acme Cloud"
-query = "acme cloud OR acmecloud OR @acme_support"
+query = '"acme cloud" OR @acme_support OR "акме клауд*"'
 
 [[topics]]
 name = "Nimbus Drive"
-query = "nimbus drive OR nimbusdrive"
+query = '"nimbus drive"'
 
 [[topics]]
 name = "Stratus Box"
-query = "stratus box OR stratusbox"
+query = '"stratus box"'
 
 [[sources]]
 type = "demo"

@@ -103,6 +103,16 @@ class Store:
             finally:
                 conn.close()
 
+    def interrupt(self) -> None:
+        """Abort the query running on this store's connection, from any thread.
+
+        The interrupted call raises :class:`StoreError`; with no query running,
+        nothing happens. Interactive clients use it to drop an outdated count.
+        """
+        conn = self._conn
+        if conn is not None:
+            conn.interrupt()
+
     @contextmanager
     def _use(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         if write and self.readonly:

@@ -1,0 +1,1 @@
+"""The TUI's screens: the feed, and the dialogs it opens."""
