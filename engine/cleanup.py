@@ -278,9 +278,13 @@ def clean_mention(mention: Mention) -> Mention:
 def truncate_excerpt(value: Any, limit: int = 200) -> str:
     """A short, single-line, printable excerpt of a bad value, for reject logs.
 
-    Strings are shown as they are (non-printable characters escaped), other
-    values by their ``repr``; the result is at most ``limit`` characters.
+    Strings are shown as they are (non-printable characters escaped), bytes
+    (raw bodies, file lines) decoded as UTF-8, other values by their ``repr``;
+    the result is at most ``limit`` characters.
     """
+    if isinstance(value, bytes):
+        # Decode only what can show: a body may be megabytes.
+        value = value[: limit * 4].decode("utf-8", errors="replace").strip()
     text = value if isinstance(value, str) else repr(value)
     text = text[: limit + 1]
     if not text.isprintable():

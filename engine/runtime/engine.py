@@ -40,7 +40,6 @@ SIGNAL_DEBOUNCE_SECONDS = 0.3
 class RunReport:
     """What a run did, for the CLI's summary and for tests."""
 
-    fetched: int = 0
     stored: int = 0
     rejected: int = 0
     stopped_by_signal: bool = False

@@ -26,8 +26,7 @@ class StateWriter:
 
     def _store(self) -> Store:
         if self.store is None:
-            self.open()
-        assert self.store is not None
+            raise RuntimeError("StateWriter used before open() or after close")
         return self.store
 
     def cursors(self) -> dict[tuple[str, str], str]:

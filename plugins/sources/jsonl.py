@@ -147,7 +147,7 @@ class JsonlSource(Source):
             origin = f"{self.path}:{line_number}"
             payload, problem = _parse(line)
             if problem is not None:
-                rejects.append(Reject(problem, context=origin, excerpt=_excerpt(line)))
+                rejects.append(Reject(problem, context=origin, excerpt=truncate_excerpt(line, 120)))
                 continue
             items.append(
                 RawItem(self.platform, payload, fetched_at=now, source=self.name, origin=origin)
@@ -183,11 +183,6 @@ def _parse(line: bytes) -> tuple[Any, str | None]:
     if not isinstance(payload, dict):
         return None, f"not a JSON object (got {type(payload).__name__})"
     return payload, None
-
-
-def _excerpt(line: bytes, limit: int = 120) -> str:
-    # Reject excerpts end up in logs and on screens: one printable line.
-    return truncate_excerpt(line[: limit * 4].decode("utf-8", errors="replace").strip(), limit)
 
 
 _COUNT_FIELDS = ("likes", "shares", "replies", "views", "reach")

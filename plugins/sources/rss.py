@@ -210,7 +210,9 @@ class RssSource(Source):
         problem = parsed.get("bozo_exception") if parsed.bozo else None
         if not entries and (problem is not None or not parsed.version):
             reason = f"{type(problem).__name__}: {problem}" if problem else "no feed found"
-            raise SourceError(f"{what}: not a usable feed ({reason}): {_excerpt(body)}")
+            raise SourceError(
+                f"{what}: not a usable feed ({reason}): {truncate_excerpt(body, 120)}"
+            )
         if problem is not None:
             self.context.logger.warning(
                 "%s is not well-formed (%s); using its entries", what, problem
@@ -223,7 +225,9 @@ class RssSource(Source):
             try:
                 payload = entry_payload(entry, parsed.feed, url)
             except MalformedItem as exc:
-                round_.rejects.append(Reject(str(exc), f"{url} entry {number}", _excerpt(body)))
+                round_.rejects.append(
+                    Reject(str(exc), f"{url} entry {number}", truncate_excerpt(body, 120))
+                )
                 continue
             short = seen_key(payload["key"])
             current.append(short)
@@ -248,10 +252,6 @@ class RssSource(Source):
         if self._client is not None:
             await self._client.aclose()
             self._client = None
-
-
-def _excerpt(body: bytes) -> str:
-    return truncate_excerpt(body[:400].decode("utf-8", errors="replace").strip(), 120)
 
 
 @hookimpl
