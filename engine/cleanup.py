@@ -27,11 +27,12 @@ _HTML_HINT = re.compile(
 # Terminal escape sequences, removed with their parameters: strings (OSC, DCS, SOS,
 # PM, APC) up to their terminator, CSI with parameter and intermediate bytes, and
 # the other ESC sequences. 8-bit C1 introducers (0x90, 0x9b, ...) are handled too.
-_ESCAPES = re.compile(
+ESCAPE_SEQUENCE_PATTERN = (
     r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
     r"|(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
     r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
 )
+_ESCAPES = re.compile(ESCAPE_SEQUENCE_PATTERN)
 _ESCAPE_STARTS = ("\x1b", "\x90", "\x98", "\x9b", "\x9d", "\x9e", "\x9f")
 # C0/C1 controls (but \t and \n), soft hyphen, zero-width and invisible operators,
 # bidi embeddings/overrides/isolates, line/paragraph separators, BOM, lone surrogates.
