@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import pluggy
 
 from . import hookspecs
-from .contracts import Normaliser, Scorer, Sink, Source
+from .contracts import Normaliser, Scorer, Sink, Source, describe_options
 from .errors import PluginError
 
 if TYPE_CHECKING:
@@ -164,6 +164,7 @@ class Plugins:
                 "module": info.module,
                 "hooks": sorted(info.hooks),
                 "registered": {k: sorted(v) for k, v in info.registered.items() if v},
+                "options": self._options_of(info),
                 "error": None,
             }
             for info in sorted(self.infos.values(), key=lambda i: (i.origin != "builtin", i.name))
@@ -183,6 +184,20 @@ class Plugins:
         return rows
 
     # -- internals ------------------------------------------------------------
+
+    def _options_of(self, info: PluginInfo) -> dict[str, Any]:
+        """The declared config options of each source, scorer and sink a plugin gave."""
+        tables: dict[str, dict[str, type[Any]]] = {
+            "sources": self._registry.sources,
+            "scorers": self._registry.scorers,
+            "sinks": self._registry.sinks,
+        }
+        return {
+            f"{kind}.{name}": describe_options(tables[kind][name].options)
+            for kind, names in sorted(info.registered.items())
+            if kind in tables
+            for name in sorted(names)
+        }
 
     def _callers_for(self, hook_name: str) -> list[tuple[str, Callable[..., Any]]]:
         # One caller per implementing plugin, so each call knows (and isolates)

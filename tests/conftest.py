@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -62,15 +60,3 @@ class FakeClock:
 def clock() -> FakeClock:
     """A fake clock for code that takes a ``Clock``."""
     return FakeClock()
-
-
-@pytest.fixture
-def ecoute_cmd() -> list[str]:
-    """How to run the installed console script in a subprocess."""
-    return [sys.executable, "-m", "ecoute"]
-
-
-@pytest.fixture
-def run_dir(tmp_path: Path) -> Iterator[Path]:
-    """A working folder for configs and stores."""
-    yield tmp_path

@@ -74,6 +74,8 @@ def test_plugins_json_lists_builtins_with_registrations() -> None:
     rows = {row["name"]: row for row in json.loads(result.stdout)}
     assert rows["sources.demo"]["registered"] == {"normalisers": ["demo"], "sources": ["demo"]}
     assert rows["sinks.sqlite"]["origin"] == "builtin"
+    rate = next(o for o in rows["sources.demo"]["options"]["sources.demo"] if o["name"] == "rate")
+    assert rate["type"] == "float" and rate["default"] == 2.0
     table = ecoute("plugins")
     assert "sources.demo" in table.stdout
 
