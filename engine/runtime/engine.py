@@ -154,7 +154,9 @@ class Engine:
             ]
             for secondary in secondaries:
                 await secondary.worker.open()
-            sources = [self._build_source(c) for c in self.components.sources]
+            sources: list[tuple[Source, Component]] = [
+                (self._build(c), c) for c in self.components.sources
+            ]
             chain = ScoringChain(
                 [ScorerSlot(self._build(c), self._health(c)) for c in self.components.scorers],
                 self.clock,
@@ -295,10 +297,6 @@ class Engine:
 
     def _build(self, component: Component) -> Any:
         return build(component, self.config, environ=self.environ, clock=self.clock)
-
-    def _build_source(self, component: Component) -> tuple[Source, Component]:
-        source: Source = self._build(component)
-        return source, component
 
     def _sink_worker(self, component: Component) -> SinkWorker:
         return SinkWorker(
