@@ -55,4 +55,4 @@ SENTIMENT_MODEL := plugins/scorers/sentiment/model/ecoute-sentiment.pt
 
 model: install
 	$(BIN)/ecoute sentiment train --data $(SENTIMENT_DATA) --out $(SENTIMENT_MODEL) \
-		--name ecoute-umsab-ngram --bundled-notes --seed 13
+		--name ecoute-umsab-ngram-use --bundled-notes --seed 13

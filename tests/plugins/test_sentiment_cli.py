@@ -133,6 +133,8 @@ def test_train_writes_a_loadable_model_reproducibly(
             "10",
             "--dimensions",
             "4",
+            "--encoder-dimensions",
+            "8",
             "--name",
             "cli-test",
         ]
@@ -144,6 +146,10 @@ def test_train_writes_a_loadable_model_reproducibly(
     assert digests[0] == digests[1]
     model = load_model(str(tmp_path / "a" / "model.pt"))
     assert model.info.name == "cli-test" and model.info.card["recipe"]["seed"] == 3
+    # The pretrained encoder travelled inside the file and reads the text on reload.
+    assert model.info.card["recipe"]["pretrained"] is True
+    encoder = model.classifier.embeddings.encoder
+    assert encoder is not None and encoder.reduced == 8
 
 
 def test_train_on_a_csv_file(tmp_path: Path) -> None:
@@ -155,6 +161,7 @@ def test_train_on_a_csv_file(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
     data.write_text("\n".join(rows), encoding="utf-8")
     args = ["--data", str(data), "--out", str(tmp_path / "m.pt"), "--epochs", "2", "--quiet"]
+    args.append("--no-pretrained")
     result = invoke(tmp_path, "sentiment", "train", *args, "--char-bits", "10", "--word-bits", "10")
     assert result.exit_code == 0, result.output
     assert load_model(str(tmp_path / "m.pt")).info.languages == ()

@@ -218,6 +218,19 @@ def info_command(
 @click.option(
     "--dimensions", type=click.IntRange(min=1), default=RECIPE.dimensions, show_default=True
 )
+@click.option(
+    "--pretrained/--no-pretrained",
+    default=RECIPE.pretrained,
+    show_default=True,
+    help="Add the frozen multilingual sentence encoder (needs the 'train' extra).",
+)
+@click.option(
+    "--encoder-dimensions",
+    type=click.IntRange(min=1, max=512),
+    default=RECIPE.encoder_dimensions,
+    show_default=True,
+    help="Dimensions kept per subword vector of the sentence encoder.",
+)
 @click.option("--name", default="custom-sentiment", show_default=True, help="Model name.")
 @click.option("--note", "notes", multiple=True, help="A note for the model card (repeatable).")
 @click.option("--bundled-notes", is_flag=True, help="Add the bundled model's notes.")
@@ -234,6 +247,8 @@ def train_command(
     char_bits: int,
     word_bits: int,
     dimensions: int,
+    pretrained: bool,
+    encoder_dimensions: int,
     name: str,
     notes: tuple[str, ...],
     bundled_notes: bool,
@@ -254,6 +269,8 @@ def train_command(
         word_bits=word_bits,
         char_bits=char_bits,
         dimensions=dimensions,
+        pretrained=pretrained,
+        encoder_dimensions=encoder_dimensions,
         epochs=epochs,
         learning_rate=learning_rate,
         seed=seed,

@@ -16,7 +16,8 @@ from flair.data import Sentence
 from flair.embeddings import DocumentEmbeddings
 from flair.embeddings.base import register_embeddings
 
-from .features import NgramHasher, normalise
+from .features import NgramHasher, mask_links_and_handles, normalise
+from .sentence_encoder import SentenceEncoder
 
 EMBEDDINGS_NAME = "ecoute-hashed-ngrams"
 
@@ -97,7 +98,8 @@ def _forget_table(module: torch.nn.Module, _incompatible: Any) -> None:
 
 @register_embeddings
 class HashedNgramEmbeddings(DocumentEmbeddings):
-    """Document vector = [mean of word uni/bigram vectors, mean of character n-gram vectors].
+    """Document vector = [mean of word uni/bigram vectors, mean of character n-gram vectors,
+    and, when there is one, the pretrained sentence encoder's vector].
 
     Args:
         word_bits: log2 of the word (and word pair) buckets.
@@ -106,6 +108,10 @@ class HashedNgramEmbeddings(DocumentEmbeddings):
         min_n: shortest character n-gram.
         max_n: longest character n-gram.
         quantised: whether the tables are stored as int8 (set by :meth:`quantise`).
+        encoder: a frozen pretrained :class:`SentenceEncoder` (or its ``to_params()``),
+            or ``None`` for n-grams alone.
+        encoder_scale: factor on the encoder's unit-length vector, so its components
+            are of the same order as the n-gram means the decoder also reads.
     """
 
     def __init__(
@@ -116,6 +122,9 @@ class HashedNgramEmbeddings(DocumentEmbeddings):
         min_n: int = 2,
         max_n: int = 5,
         quantised: bool = False,
+        encoder: SentenceEncoder | dict[str, Any] | None = None,
+        encoder_scale: float = 1.0,
+        encoder_hidden: int = 0,
     ) -> None:
         super().__init__()
         self.name = EMBEDDINGS_NAME
@@ -128,12 +137,25 @@ class HashedNgramEmbeddings(DocumentEmbeddings):
         self.hasher = NgramHasher(word_bits, char_bits, min_n, max_n)
         self.word_bag = HashedBag(2**word_bits, dimensions, quantised)
         self.char_bag = HashedBag(2**char_bits, dimensions, quantised)
+        if isinstance(encoder, dict):
+            encoder = SentenceEncoder(**encoder)
+        self.encoder = encoder
+        self.encoder_scale = encoder_scale
+        self.encoder_hidden = encoder_hidden if encoder is not None else 0
+        # A trained ReLU layer over the encoder's vector: lets the linear decoder use
+        # combinations of its dimensions, not only each one alone.
+        self.encoder_head = (
+            torch.nn.Linear(encoder.embedding_length, self.encoder_hidden)
+            if encoder is not None and self.encoder_hidden
+            else None
+        )
         self.to(flair.device)
 
     @property
     def embedding_length(self) -> int:
         """Length of the document vector."""
-        return 2 * self.dimensions
+        encoded = self.encoder.embedding_length if self.encoder is not None else 0
+        return 2 * self.dimensions + encoded + self.encoder_hidden
 
     @property
     def quantised(self) -> bool:
@@ -146,15 +168,22 @@ class HashedNgramEmbeddings(DocumentEmbeddings):
         self.char_bag.quantise()
 
     def _add_embeddings_internal(self, sentences: list[Sentence]) -> list[Sentence]:
-        texts = [normalise(sentence.to_tokenized_string()) for sentence in sentences]
-        hashed = self.hasher.hash_batch(texts)
+        raw = [sentence.to_tokenized_string() for sentence in sentences]
+        hashed = self.hasher.hash_batch([normalise(text) for text in raw])
         words = self.word_bag(
             torch.from_numpy(hashed.word_ids), torch.from_numpy(hashed.word_offsets)
         )
         chars = self.char_bag(
             torch.from_numpy(hashed.char_ids), torch.from_numpy(hashed.char_offsets)
         )
-        vectors = torch.cat([words, chars], dim=1)
+        parts = [words, chars]
+        if self.encoder is not None:
+            with torch.no_grad():
+                encoded = self.encoder([mask_links_and_handles(text) for text in raw])
+            parts.append(encoded * self.encoder_scale)
+            if self.encoder_head is not None:
+                parts.append(torch.relu(self.encoder_head(encoded * self.encoder_scale)))
+        vectors = torch.cat(parts, dim=1)
         for sentence, vector in zip(sentences, vectors, strict=True):
             sentence.set_embedding(self.name, vector)
         return sentences
@@ -168,9 +197,12 @@ class HashedNgramEmbeddings(DocumentEmbeddings):
             "min_n": self.min_n,
             "max_n": self.max_n,
             "quantised": self.quantised,
+            "encoder": self.encoder.to_params() if self.encoder is not None else None,
+            "encoder_scale": self.encoder_scale,
+            "encoder_hidden": self.encoder_hidden,
         }
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> HashedNgramEmbeddings:
-        """Rebuild from :meth:`to_params` output."""
+        """Rebuild from :meth:`to_params` output (models saved before the encoder have none)."""
         return cls(**params)

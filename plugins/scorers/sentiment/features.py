@@ -32,11 +32,16 @@ def normalise(text: str) -> str:
     is mapped the same way so both look alike to the model. Whitespace runs become
     one space.
     """
-    text = " ".join(text.lower().split())
-    text = _URL.sub("http", text)
-    text = _HANDLE.sub("@user", text)
+    text = mask_links_and_handles(text.lower())
     text = _DIGIT.sub("0", text)
     return _REPEAT.sub(r"\1\1", text)
+
+
+def mask_links_and_handles(text: str) -> str:
+    """Links as ``http``, handles as ``@user``, whitespace runs as one space (case kept)."""
+    text = " ".join(text.split())
+    text = _URL.sub("http", text)
+    return _HANDLE.sub("@user", text)
 
 
 @dataclass(frozen=True, slots=True)

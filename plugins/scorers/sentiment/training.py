@@ -118,8 +118,20 @@ def _corpus_and_classifier(
         test=None,
         sample_missing_splits=False,
     )
+    encoder = None
+    if config.pretrained:
+        from .sentence_encoder_import import build_sentence_encoder
+
+        encoder = build_sentence_encoder(config.encoder_dimensions, seed=config.seed)
     embeddings = HashedNgramEmbeddings(
-        config.word_bits, config.char_bits, config.dimensions, config.min_n, config.max_n
+        config.word_bits,
+        config.char_bits,
+        config.dimensions,
+        config.min_n,
+        config.max_n,
+        encoder=encoder,
+        encoder_scale=config.encoder_scale,
+        encoder_hidden=config.encoder_hidden,
     )
     classifier = TextClassifier(
         embeddings,
