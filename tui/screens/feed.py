@@ -207,7 +207,9 @@ class FeedScreen(FeedLive, FilterActions, MentionActions):
 
     def on_stats_loaded(self, message: StatsLoaded) -> None:
         """Show health and rate."""
-        self.status.set_parts(health=message.health, per_minute=message.per_minute)
+        self.status.set_parts(
+            health=message.health, per_minute=message.per_minute, now=self.clock()
+        )
 
     def on_store_failed(self, message: StoreFailed) -> None:
         """Every store failure ends here, as a notification."""

@@ -100,7 +100,9 @@ class StatusBar(Static):
         detail = Text(end="")
         if health.state in ("backing_off", "rate_limited"):
             word = "backing off" if health.state == "backing_off" else "rate limited"
-            until = f" until {time_text(health.next_attempt)}" if health.next_attempt else ""
+            until = (
+                f" until {time_text(health.next_attempt, self.now)}" if health.next_attempt else ""
+            )
             detail.append(f" ({word}{until})", style=WAITING)
         elif health.state in ("error", "auth_failed", "gone"):
             reason = safe_line(health.reason.split("\n", 1)[0], 50) or health.state
