@@ -111,5 +111,8 @@ def test_the_wheel_carries_the_model(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("ecoute-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         entry = archive.getinfo("ecoute/plugins/scorers/sentiment/model/ecoute-sentiment.pt")
+        notice = archive.read("ecoute/plugins/scorers/sentiment/model/NOTICE").decode()
     assert entry.file_size == BUNDLED_FILE.stat().st_size
     assert entry.compress_size <= MAX_BYTES
+    # The encoder's weights are Apache-2.0: their notice travels with the model.
+    assert "Universal Sentence Encoder Multilingual" in notice and "Apache" in notice
