@@ -62,6 +62,21 @@ def test_it_gets_obvious_sentences_right_in_several_languages(bundled: Sentiment
     assert [p.label if p else None for p in predictions] == list(OBVIOUS.values())
 
 
+def test_broken_and_empty_texts_neither_crash_nor_get_a_label(bundled: SentimentModel) -> None:
+    texts = [
+        "I hate this \ud800 broken app",  # a lone surrogate from a broken payload
+        "\x00",
+        "\u200b\u200b \t",
+        "\x1b[31m:(",
+        "😀😀",
+        "love it " * 2000,
+    ]
+    predictions = bundled.predict(texts)
+    assert predictions[0] is not None and predictions[0].label == "negative"
+    assert predictions[1] is None and predictions[2] is None
+    assert all(p is not None for p in predictions[3:])
+
+
 def test_the_default_scorer_leaves_russian_unscored() -> None:
     options = {option.name: option.default for option in SentimentScorer.options}
     scorer = SentimentScorer(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,11 +81,15 @@ class SentimentModel:
         self._sentence: Callable[[str], Any] = sentence_for if self.reads_raw_text else Sentence
 
     def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction | None]:
-        """Predict each text, in order; ``None`` for a text with no words (Flair skips those)."""
+        """Predict each text, in order; ``None`` for a text with nothing to read.
+
+        Nothing to read: only whitespace, control and invisible formatting characters
+        (a model would still answer, confidently, about nothing).
+        """
         sentences = []
         positions = []
         for index, text in enumerate(texts):
-            if not text or text.isspace():
+            if not _has_content(text):
                 continue
             sentence = self._sentence(text)
             if len(sentence):
@@ -219,6 +224,10 @@ def _label_map(info: ModelInfo) -> dict[str, SentimentLabel]:
             "(any case; NEGATIVE / POSITIVE models work too)"
         )
     return mapping
+
+
+def _has_content(text: str) -> bool:
+    return any(not char.isspace() and unicodedata.category(char)[0] != "C" for char in text)
 
 
 def _file_digest(path: Path) -> str:
