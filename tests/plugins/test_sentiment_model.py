@@ -92,6 +92,37 @@ def test_int8_tables_predict_like_the_float_ones() -> None:
     assert torch.equal(fresh(ids, offsets), after)
 
 
+def test_a_language_scored_near_chance_is_trained_on_but_not_declared_covered(
+    tmp_path: Path,
+) -> None:
+    import random
+
+    from ecoute.plugins.scorers.sentiment.data import load_dataset
+    from ecoute.plugins.scorers.sentiment.recipe import TrainingConfig
+    from ecoute.plugins.scorers.sentiment.training import train_model
+    from tests.plugins.sentiment_support import TINY_RECIPE, write_umsab_folder
+
+    data = write_umsab_folder(tmp_path / "data", val_per_label=20)
+    # German with labels drawn at random: nothing to learn, so chance on validation.
+    rng = random.Random(2)
+    noise = data / "german"
+    noise.mkdir()
+    for split, count in (("train", 90), ("val", 60)):
+        texts = [
+            " ".join(rng.choices(["ja", "nein", "heute", "der", "zug"], k=4)) for _ in range(count)
+        ]
+        labels = [rng.choice("012") for _ in range(count)]
+        (noise / f"{split}_text.txt").write_text("\n".join(texts) + "\n", encoding="utf-8")
+        (noise / f"{split}_labels.txt").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    result = train_model(load_dataset(data), tmp_path / "m.pt", TrainingConfig(**TINY_RECIPE))
+    assert result.card["trained_languages"] == ["de", "en", "es", "fr"]
+    assert set(result.card["weak_languages"]) == {"de"}
+    assert result.card["weak_languages"]["de"] < 45
+    model = load_model(str(tmp_path / "m.pt"))
+    assert model.info.languages == ("en", "es", "fr")
+    assert any(note.startswith("de: trained on") for note in model.info.notes)
+
+
 def _save_untrained(path: Path, labels: list[str]) -> Path:
     from flair.data import Dictionary
     from flair.models import TextClassifier

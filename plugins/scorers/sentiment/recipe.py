@@ -17,7 +17,7 @@ BUNDLED_NOTES = (
     "Pretrained part: subword vectors and feed-forward layers derived from Google's "
     "Universal Sentence Encoder Multilingual v3 (Apache-2.0), frozen; see the model card.",
     "Hindi: the training tweets are romanised Hindi-English; Devanagari text is out of "
-    "coverage and romanised Hindi scores are weak (see the model card).",
+    "coverage, and so is Hindi altogether (see the model card).",
 )
 
 

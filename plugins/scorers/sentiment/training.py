@@ -34,6 +34,11 @@ from .recipe import TrainingConfig
 
 # A script must be behind this share of the training texts to count as covered.
 _SCRIPT_SHARE = 0.02
+# A trained language whose validation macro-F1 (on at least _WEAK_MIN_TEXTS texts) is
+# below this is not declared covered: three balanced classes put chance at 33, and a
+# guess that close to chance must not be shown as a reliable label.
+_WEAK_F1 = 45.0
+_WEAK_MIN_TEXTS = 50
 
 
 @dataclass(slots=True)
@@ -172,7 +177,12 @@ def _card(
     best_epoch: int,
     report: EvaluationReport | None,
 ) -> dict[str, Any]:
-    languages = sorted({example.lang for example in dataset.train if example.lang})
+    trained = sorted({example.lang for example in dataset.train if example.lang})
+    weak = {
+        score.group: score.macro_f1
+        for score in (report.languages if report else ())
+        if score.count >= _WEAK_MIN_TEXTS and score.macro_f1 < _WEAK_F1
+    }
     scripts = Counter(dominant_script(example.text) for example in dataset.train)
     total = sum(scripts.values())
     covered_scripts = sorted(
@@ -182,7 +192,9 @@ def _card(
     )
     return {
         "name": name,
-        "languages": languages,
+        "languages": [language for language in trained if language not in weak],
+        "trained_languages": trained,
+        "weak_languages": weak,
         "scripts": covered_scripts,
         "labels": sorted({example.label for example in dataset.train}),
         "training_examples": len(dataset.train),
@@ -191,8 +203,16 @@ def _card(
         "recipe": asdict(config),
         "best_epoch": best_epoch,
         "val": report.to_dict() if report else None,
-        "notes": list(notes),
+        "notes": [*notes, *_weak_notes(weak)],
     }
+
+
+def _weak_notes(weak: dict[str, float]) -> list[str]:
+    return [
+        f"{language}: trained on, but validation macro-F1 {f1:.1f} is too close to chance "
+        f"(33) to trust, so it is not declared covered"
+        for language, f1 in sorted(weak.items())
+    ]
 
 
 @contextlib.contextmanager
