@@ -183,6 +183,7 @@ def test_a_file_gets_a_seeded_validation_split(tmp_path: Path) -> None:
 
 def test_exported_tweet_escapes_are_undone() -> None:
     assert clean_text("i\\u2019m happy &amp; free ") == "i’m happy & free"
+    assert clean_text("lol \\ud83d\\ude02 ok \\ud800") == "lol 😂 ok \ufffd"
 
 
 def test_macro_scores_by_hand() -> None:

@@ -88,8 +88,13 @@ def label_word(value: object, where: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Undo escaping seen in exported tweets: HTML entities and literal ``\\uXXXX``."""
+    """Undo escaping seen in exported tweets: HTML entities and literal ``\\uXXXX``.
+
+    Escaped UTF-16 surrogate pairs become the character they encode; a lone surrogate
+    (which nothing downstream can encode) becomes U+FFFD.
+    """
     text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return html.unescape(text).strip()
 
 

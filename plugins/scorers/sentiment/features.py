@@ -17,9 +17,6 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _HANDLE = re.compile(r"@\w+")
 _DIGIT = re.compile(r"\d")
 _REPEAT = re.compile(r"(\S)\1{2,}")
-# Lone UTF-16 surrogates (from broken payloads) cannot be encoded for hashing or
-# tokenising; they become U+FFFD.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _BASE = 0x100000001B3  # odd, so invertible modulo 2**64
 _BASE_INVERSE = pow(_BASE, -1, 2**64)
@@ -41,11 +38,8 @@ def normalise(text: str) -> str:
 
 
 def mask_links_and_handles(text: str) -> str:
-    """Links as ``http``, handles as ``@user``, whitespace runs as one space (case kept).
-
-    Lone surrogates become U+FFFD.
-    """
-    text = " ".join(_SURROGATE.sub("\ufffd", text).split())
+    """Links as ``http``, handles as ``@user``, whitespace runs as one space (case kept)."""
+    text = " ".join(text.split())
     text = _URL.sub("http", text)
     return _HANDLE.sub("@user", text)
 

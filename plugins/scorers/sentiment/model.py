@@ -8,13 +8,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ecoute.engine import SentimentLabel
+from ecoute.engine.cleanup import clean_text
 
 from .source import ModelSource, SentimentModelError, resolve_model_source
 
@@ -83,13 +83,16 @@ class SentimentModel:
     def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction | None]:
         """Predict each text, in order; ``None`` for a text with nothing to read.
 
-        Nothing to read: only whitespace, control and invisible formatting characters
-        (a model would still answer, confidently, about nothing).
+        Texts go through the engine's :func:`clean_text` first (they may come straight
+        from a file or stdin): control characters, escape sequences, zero-width
+        characters and lone surrogates go. A text with nothing left gets ``None``
+        rather than a confident answer about nothing.
         """
         sentences = []
         positions = []
-        for index, text in enumerate(texts):
-            if not _has_content(text):
+        for index, raw in enumerate(texts):
+            text = clean_text(raw)
+            if not text:
                 continue
             sentence = self._sentence(text)
             if len(sentence):
@@ -224,10 +227,6 @@ def _label_map(info: ModelInfo) -> dict[str, SentimentLabel]:
             "(any case; NEGATIVE / POSITIVE models work too)"
         )
     return mapping
-
-
-def _has_content(text: str) -> bool:
-    return any(not char.isspace() and unicodedata.category(char)[0] != "C" for char in text)
 
 
 def _file_digest(path: Path) -> str:
