@@ -17,6 +17,7 @@ from flair.embeddings import DocumentEmbeddings
 from flair.embeddings.base import register_embeddings
 
 from .features import NgramHasher, mask_links_and_handles, normalise
+from .int8_rows import dequantise_rows, quantise_rows
 from .sentence_encoder import SentenceEncoder
 
 EMBEDDINGS_NAME = "ecoute-hashed-ngrams"
@@ -70,23 +71,18 @@ class HashedBag(torch.nn.Module):
             return self.weight
         codes = self.get_buffer("codes")
         if self._table is None or self._table.device != codes.device:
-            scales = self.get_buffer("scales")
-            self._table = codes.float() * scales.float().unsqueeze(1)
+            self._table = dequantise_rows(codes, self.get_buffer("scales"))
         return self._table
 
     def quantise(self) -> None:
         """Replace the float weight by int8 codes and per-bucket scales (symmetric)."""
         if self.quantised:
             return
-        with torch.no_grad():
-            weight = self.weight.detach()
-            scales = weight.abs().amax(dim=1) / 127.0
-            safe = torch.where(scales > 0, scales, torch.ones_like(scales))
-            codes = torch.round(weight / safe.unsqueeze(1)).clamp(-127, 127).to(torch.int8)
+        codes, scales = quantise_rows(self.weight)
         del self.weight
         self.quantised = True
         self.register_buffer("codes", codes)
-        self.register_buffer("scales", scales.to(torch.float16))
+        self.register_buffer("scales", scales)
         self.register_load_state_dict_post_hook(_forget_table)
         self._table = None
 
@@ -180,9 +176,10 @@ class HashedNgramEmbeddings(DocumentEmbeddings):
         if self.encoder is not None:
             with torch.no_grad():
                 encoded = self.encoder([mask_links_and_handles(text) for text in raw])
-            parts.append(encoded * self.encoder_scale)
+            scaled = encoded * self.encoder_scale
+            parts.append(scaled)
             if self.encoder_head is not None:
-                parts.append(torch.relu(self.encoder_head(encoded * self.encoder_scale)))
+                parts.append(torch.relu(self.encoder_head(scaled)))
         vectors = torch.cat(parts, dim=1)
         for sentence, vector in zip(sentences, vectors, strict=True):
             sentence.set_embedding(self.name, vector)

@@ -20,6 +20,8 @@ from typing import Any
 import sentencepiece
 import torch
 
+from .int8_rows import dequantise_rows
+
 # The feed-forward network: two hidden ReLU layers and a tanh output, each fed by
 # the layer before it and (skipping one) the one before that.
 _LAYER_NAMES = (
@@ -119,8 +121,8 @@ class SentenceEncoder(torch.nn.Module):
         # arithmetic keeps prediction fast on CPUs without half-precision kernels.
         codes = self.get_buffer("codes")
         if self._cache is None or self._cache["table"].device != codes.device:
-            scales = self.get_buffer("scales").float().unsqueeze(1)
-            cache = {"table": codes.float() * scales, "centre": self.get_buffer("centre")}
+            table = dequantise_rows(codes, self.get_buffer("scales"))
+            cache = {"table": table, "centre": self.get_buffer("centre")}
             for name in ("basis", *_LAYER_NAMES):
                 cache[name] = self.get_buffer(name).float()
             self._cache = cache

