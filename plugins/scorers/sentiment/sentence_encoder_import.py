@@ -23,6 +23,8 @@ import numpy as np
 import sentencepiece
 import torch
 
+from ecoute.engine.errors import EcouteError
+
 from .int8_rows import quantise_rows
 from .sentence_encoder import SentenceEncoder, layer_shapes
 
@@ -47,8 +49,8 @@ _FEED_FORWARD = {
 }
 
 
-class PretrainedEncoderMissing(RuntimeError):
-    """The pretrained encoder package is not installed."""
+class PretrainedEncoderMissing(EcouteError):
+    """The pretrained encoder package is not installed (the CLI shows the message alone)."""
 
 
 def build_sentence_encoder(reduced: int, *, seed: int = 13) -> SentenceEncoder:
