@@ -192,6 +192,27 @@ class Scorer(ABC):
                 batch and backs it off. The batch goes on without its annotations.
         """
 
+    #: True when mentions may be stored and shown before this scorer has annotated
+    #: them: while :meth:`prepare` runs, the runtime passes batches on without this
+    #: scorer and fills its annotations in once it is ready. False (the default)
+    #: makes the pipeline wait for :meth:`prepare`, as a topic filter must.
+    deferrable: ClassVar[bool] = False
+
+    def prepare(self) -> None:  # noqa: B027 - optional hook with a safe default
+        """Load what scoring needs (a model) before the first batch.
+
+        Called once, in a background thread, when the engine starts. Raising is
+        allowed: the error is logged and shown in health, and :meth:`score` is
+        called anyway (it may try again or raise in turn).
+        """
+
+    def status(self) -> str:
+        """A few words on this scorer's own state for status lines (``"ready"``).
+
+        Called from the scoring thread after each batch; empty says nothing.
+        """
+        return ""
+
     def close(self) -> None:  # noqa: B027 - optional hook with a safe default
         """Release models or files; called once when the engine stops."""
 

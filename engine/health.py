@@ -30,6 +30,9 @@ class Health:
     ``component`` is ``"<kind>:<name>"`` (``"source:demo"``); ``items`` counts
     items produced (fetched, scored or written); ``errors`` counts failures;
     ``rejects`` counts malformed items; ``next_attempt`` is set while backing off.
+    ``detail`` is the component's own word on its state for status lines
+    (``"loading model"``, ``"ready"``); ``pending`` counts stored mentions still
+    waiting for this component (a scorer whose model is loading).
     """
 
     component: str
@@ -43,3 +46,5 @@ class Health:
     rejects: int = 0
     next_attempt: datetime | None = None
     updated_at: datetime = field(default_factory=utcnow)
+    detail: str = ""
+    pending: int = 0

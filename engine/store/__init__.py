@@ -1,5 +1,7 @@
 """The SQLite mention store: schema, writes, workflow state and the read API."""
 
+import os
+
 from .facets import FacetField
 from .filters import MentionFilter, TimeField
 from .fts import fts_query
@@ -10,6 +12,18 @@ from .store import Store
 from .views import SavedView
 from .workflow import UnknownMention
 from .writer import RejectLike
+
+
+def open_store(location: str | os.PathLike[str], *, readonly: bool = False) -> Store:
+    """Open the store at ``location`` (an SQLite file path), creating or upgrading it.
+
+    ``readonly=True`` opens an existing, current store for reading only.
+
+    Raises:
+        StoreError: the store cannot be opened; the message names it.
+    """
+    return Store(location, readonly=readonly)
+
 
 __all__ = [
     "RELEVANCE_CANDIDATES",
@@ -28,4 +42,5 @@ __all__ = [
     "UnknownMention",
     "current_version",
     "fts_query",
+    "open_store",
 ]

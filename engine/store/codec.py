@@ -64,6 +64,8 @@ HEALTH_COLUMNS: tuple[str, ...] = (
     "rejects",
     "next_attempt",
     "updated_at",
+    "detail",
+    "pending",
 )
 
 
@@ -212,6 +214,8 @@ def health_params(h: Health) -> tuple[Any, ...]:
         h.rejects,
         _time_or_none(h.next_attempt),
         format_time(h.updated_at),
+        h.detail,
+        h.pending,
     )
 
 
@@ -229,6 +233,8 @@ def row_to_health(row: sqlite3.Row) -> Health:
         rejects=row["rejects"],
         next_attempt=_parse_or_none(row["next_attempt"]),
         updated_at=parse_time(row["updated_at"]),
+        detail=row["detail"],
+        pending=row["pending"],
     )
 
 

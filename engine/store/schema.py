@@ -177,7 +177,13 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
 
 
 # MIGRATIONS[i] upgrades a file from version i to version i + 1; append only.
-MIGRATIONS: list[Migration] = [_migrate_to_v1, migrate_to_v2]
+def _migrate_to_v3(conn: sqlite3.Connection) -> None:
+    """Schema version 3: components report their own state word and pending work."""
+    conn.execute("ALTER TABLE health ADD COLUMN detail TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE health ADD COLUMN pending INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Migration] = [_migrate_to_v1, migrate_to_v2, _migrate_to_v3]
 
 
 def current_version() -> int:
