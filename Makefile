@@ -4,9 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # Users pick their torch build; this one is the CPU wheel (no multi-GB CUDA download).
 TORCH ?= torch==2.13.0
-TYPECHECK_TREE := build/typecheck
+# setuptools maps engine/ to ecoute.engine (and so on); mypy and lint-imports need that
+# layout on disk, so build/tree lays it out with links.
+TREE := build/tree
 
-.PHONY: demo test lint typecheck unit bench install clean model
+.PHONY: demo test lint tree typecheck imports unit fast bench install clean model
 
 install: $(VENV)/.installed
 
@@ -20,23 +22,33 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/ecoute demo
 
-test: install lint typecheck unit
+test: install lint typecheck imports unit
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# setuptools maps engine/ to ecoute.engine (and so on); mypy needs that layout on disk.
-typecheck: install
-	rm -rf $(TYPECHECK_TREE) && mkdir -p $(TYPECHECK_TREE)/ecoute
-	cp ecoute/__init__.py ecoute/py.typed $(TYPECHECK_TREE)/ecoute/
-	ln -s ../../../engine $(TYPECHECK_TREE)/ecoute/engine
-	ln -s ../../../plugins $(TYPECHECK_TREE)/ecoute/plugins
-	ln -s ../../../tui $(TYPECHECK_TREE)/ecoute/tui
-	cd $(TYPECHECK_TREE) && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p ecoute
+tree:
+	rm -rf $(TREE) && mkdir -p $(TREE)/ecoute
+	cp ecoute/__init__.py ecoute/__main__.py ecoute/py.typed $(TREE)/ecoute/
+	ln -s ../../../ecoute/cli $(TREE)/ecoute/cli
+	ln -s ../../../engine $(TREE)/ecoute/engine
+	ln -s ../../../plugins $(TREE)/ecoute/plugins
+	ln -s ../../../tui $(TREE)/ecoute/tui
+
+typecheck: install tree
+	cd $(TREE) && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p ecoute
+
+# The import contracts of pyproject.toml ([tool.importlinter]).
+imports: install tree
+	cd $(TREE) && PYTHONPATH=. ../../$(BIN)/lint-imports --no-cache ../../pyproject.toml
 
 unit: install
 	$(BIN)/pytest -q
+
+# The fast lane: no subprocesses, wheels, tmux or Flair (under a minute).
+fast: install
+	$(BIN)/pytest -q -m "not slow"
 
 bench: install
 	$(BIN)/python bench/startup.py

@@ -41,7 +41,7 @@ FILTER_GOAL = 0.150
 CHILD_ECOUTE = """
 import asyncio, json, sys, time
 started = float(sys.argv[1])
-from ecoute.engine.cli.tui_cmd import launch  # the CLI's own import path
+from ecoute.cli.tui_cmd import launch  # the CLI's own import path
 from ecoute.tui.app import EcouteApp
 from ecoute.tui.messages import FeedShown
 from ecoute.tui.options import TuiOptions

@@ -1,5 +1,5 @@
 """Allow ``python -m ecoute``."""
 
-from ecoute.engine.cli.main import main
+from ecoute.cli.main import main
 
 main()

@@ -120,7 +120,7 @@ def test_search_rejects_a_bad_time_with_a_clear_message(filled_store: Path) -> N
 
 
 def test_csv_cells_cannot_smuggle_formulas() -> None:
-    from ecoute.engine.cli.search_cmd import csv_cell
+    from ecoute.cli.search_cmd import csv_cell
 
     assert csv_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert csv_cell("+1") == "'+1" and csv_cell("plain") == "plain"

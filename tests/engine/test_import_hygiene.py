@@ -29,7 +29,7 @@ def test_importing_the_engine_loads_nothing_heavy() -> None:
 
 def test_help_loads_nothing_heavy() -> None:
     action = (
-        "from ecoute.engine.cli.main import main\n"
+        "from ecoute.cli.main import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass"
     )
     assert loaded_after(action) == []

@@ -48,5 +48,5 @@ def test_wheel_contains_only_the_ecoute_namespace(tmp_path: Path) -> None:
             assert f"ecoute/{package}/__init__.py" in names, f"{package} is not packaged"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert (
-        "ecoute = ecoute.engine.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+        "ecoute = ecoute.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     )

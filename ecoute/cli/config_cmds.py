@@ -11,8 +11,9 @@ from typing import Any
 
 import click
 
-from ..components import build, check_secrets, resolve_components
-from ..runtime.scoring import require_topic_sources
+from ecoute.engine.components import build, check_secrets, resolve_components
+from ecoute.engine.runtime.scoring import require_topic_sources
+
 from .app import AppContext
 
 _SECRET_KEY = re.compile(r"(token|secret|password|passwd|api_key|apikey|auth)", re.I)

@@ -9,10 +9,11 @@ from typing import cast
 
 import click
 
-from ..errors import ConfigError
-from ..records import SENTIMENT_LABELS, WORKFLOW_STATUSES
-from ..store import MentionFilter, SortOrder, Store, TimeField
-from ..timeparse import parse_since
+from ecoute.engine.errors import ConfigError
+from ecoute.engine.records import SENTIMENT_LABELS, WORKFLOW_STATUSES
+from ecoute.engine.store import MentionFilter, SortOrder, Store, TimeField
+from ecoute.engine.timeparse import parse_since
+
 from .app import AppContext
 from .render import local_time, one_line, table
 

@@ -7,9 +7,10 @@ from dataclasses import asdict
 
 import click
 
-from ..health import Health
-from ..records import format_time
-from ..store import Store
+from ecoute.engine.health import Health
+from ecoute.engine.records import format_time
+from ecoute.engine.store import Store
+
 from .app import AppContext
 from .render import local_time, one_line, table
 

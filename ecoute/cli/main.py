@@ -9,11 +9,12 @@ from pathlib import Path
 
 import click
 
-from ..errors import EcouteError
+from ecoute.engine.errors import EcouteError
+
 from .app import AppContext, resolve_config_path, setup_logging
 from .lazy import LazyGroup
 
-_CLI = "ecoute.engine.cli."
+_CLI = "ecoute.cli."
 BUILTIN_COMMANDS = {
     "run": (_CLI + "run_cmds", "run_command", "Run the engine headless until Ctrl-C or SIGTERM."),
     "import": (_CLI + "run_cmds", "import_command", "Import a JSONL file into the store."),

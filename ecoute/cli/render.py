@@ -6,8 +6,8 @@ import shutil
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..cleanup import clean_line
-from ..records import as_utc
+from ecoute.engine.cleanup import clean_line
+from ecoute.engine.records import as_utc
 
 
 def one_line(text: str | None, width: int | None = None) -> str:

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import click
 
-from ..components import Component
-from ..config import ComponentConfig, load_config
-from ..errors import ConfigError
-from ..paths import demo_dir
-from ..runtime import Engine, RunReport
-from ..runtime.batching import Batch, RejectRecord
+from ecoute.engine.components import Component
+from ecoute.engine.config import ComponentConfig, load_config
+from ecoute.engine.errors import ConfigError
+from ecoute.engine.paths import demo_dir
+from ecoute.engine.runtime import Engine, RunReport
+from ecoute.engine.runtime.batching import Batch, RejectRecord
+
 from .app import AppContext
 from .config_cmds import write_config
 from .render import one_line

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Config, load_config
-from ..paths import default_config_path
-from ..plugins import Plugins, create_plugin_manager
+from ecoute.engine.config import Config, load_config
+from ecoute.engine.paths import default_config_path
+from ecoute.engine.plugins import Plugins, create_plugin_manager
 
 
 @dataclass

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import ConfigError
-from ..runtime import Engine, RunReport
+from ecoute.engine.errors import ConfigError
+from ecoute.engine.runtime import Engine, RunReport
+
 from .app import AppContext
 
 
