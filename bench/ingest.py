@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ecoute.engine.records import Mention, RawItem, Sentiment, TopicMatch, format_time
-from ecoute.engine.store import Store
+from ecoute.engine.store.sqlite import SQLiteStore
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 TOPICS = ("acme", "nimbus", "stratus", "pricing", "outage")
@@ -163,7 +163,7 @@ class BaselineRows:
 
 def baseline_rows(mentions: Sequence[Mention]) -> BaselineRows:
     """The rows the baseline inserts, built outside any timing."""
-    from ecoute.engine.store.codec import mention_params, topic_params
+    from ecoute.engine.store.sqlite.codec import mention_params, topic_params
 
     rows = [(seq, *mention_params(m)) for seq, m in enumerate(mentions, start=1)]
     topics: dict[int, list[tuple[Any, ...]]] = {}
@@ -219,7 +219,7 @@ def run_ecoute(
     Latency is that of each ``upsert_mentions`` call: the batch's commit.
     """
     latencies = []
-    store = Store(path)
+    store = SQLiteStore(path)
     started, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(items), batch):
         if prepared is not None:
@@ -244,12 +244,12 @@ def _annotate(m: Mention, extra: tuple[list[TopicMatch], Sentiment]) -> Mention:
 
 
 def time_merges(path: Path) -> tuple[int, float, float]:
-    """Run merge_step until done: (steps, total seconds, longest step)."""
+    """Run maintain until done: (steps, total seconds, longest step)."""
     steps, longest, started = 0, 0.0, time.perf_counter()
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
         while True:
             t0 = time.perf_counter()
-            more = store.merge_step()
+            more = store.maintain()
             longest = max(longest, time.perf_counter() - t0)
             steps += 1
             if not more or steps >= 10_000:
@@ -316,7 +316,7 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         f"{ecoute.cpu_rate / baseline.cpu_rate:.2f} CPU time (goal >= 0.6)"
     )
     print(
-        f"idle merge_step after ingest: {steps} steps, {merge_seconds:.2f} s, "
+        f"idle maintain after ingest: {steps} steps, {merge_seconds:.2f} s, "
         f"longest {longest * 1000:.0f} ms"
     )
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ecoute.engine.records import Author, Mention, Sentiment, TopicMatch, format_time
-from ecoute.engine.store import Store
+from ecoute.engine.store.sqlite import SQLiteStore
 
 DAYS = 90
 PLATFORMS = (
@@ -106,7 +106,7 @@ def build_store(path: Path, n: int, *, now: datetime | None = None, batch: int =
     workflow: list[tuple[str, str, str | None, str]] = []
     stamp = format_time(now)
     started = time.perf_counter()
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
         chunk: list[Mention] = []
         for index, mention in enumerate(generate(n, now)):
             chunk.append(mention)
@@ -122,7 +122,7 @@ def build_store(path: Path, n: int, *, now: datetime | None = None, batch: int =
                     print(f"  {index + 1:,} mentions ({rate:,.0f}/s)", file=sys.stderr)
         if chunk:
             store.upsert_mentions(chunk)
-        while store.merge_step(pages=2000):
+        while store.maintain(pages=2000):
             pass
     # The documented workflow table, written in one transaction (the store's own
     # set_status would take one transaction per mention).

@@ -15,8 +15,6 @@ from .options import OptionProblem, resolve_secrets, validate_options
 from .paths import data_dir
 from .plugins import Plugins
 
-PRIMARY_SINK_NAME = "store"
-
 
 @dataclass(slots=True)
 class Component:
@@ -41,7 +39,6 @@ class Components:
 
     sources: list[Component]
     scorers: list[Component]
-    primary_sink: Component
     sinks: list[Component]
 
 
@@ -78,26 +75,7 @@ def resolve_components(config: Config, plugins: Plugins) -> Components:
         for entry in config.sinks
         if entry.enabled
     ]
-    primary = [s for s in sinks if s.config.settings.get("primary") is True]
-    if len(primary) > 1:
-        raise config.error(primary[1].config.key + ".primary", "only one sink can be primary")
-    if primary:
-        sinks.remove(primary[0])
-        primary_sink = primary[0]
-    else:
-        if "sqlite" not in sink_types:
-            raise ConfigError(
-                "the built-in 'sqlite' sink (the store) is disabled and no other sink is "
-                "marked primary = true",
-                path=str(config.path) if config.path else None,
-                key="disabled_plugins",
-                hint='remove "sinks.sqlite" from disabled_plugins',
-            )
-        entry = ComponentConfig(
-            type="sqlite", name=PRIMARY_SINK_NAME, settings={}, key="engine.store"
-        )
-        primary_sink = _resolve(config, entry, "sink", sink_types, plugins, "sinks")
-    return Components(sources=sources, scorers=scorers, primary_sink=primary_sink, sinks=sinks)
+    return Components(sources=sources, scorers=scorers, sinks=sinks)
 
 
 def _resolve(
@@ -116,8 +94,12 @@ def _resolve(
         )
     cls = types[entry.type]
     settings = dict(entry.settings)
-    if kind == "sink":
-        settings.pop("primary", None)
+    if kind == "sink" and "primary" in settings:
+        raise config.error(
+            f"{entry.key}.primary",
+            "sinks are copies; the primary record is always the engine's store",
+            'remove primary; choose the store with [engine] store = "..."',
+        )
     try:
         options, secret_envs = validate_options(cls.options, settings)
     except OptionProblem as problem:
@@ -163,7 +145,6 @@ def build(
         logger=logging.getLogger(f"ecoute.{component.kind}.{component.name}"),
         secrets=secrets,
         data_dir=data_dir() / f"{component.kind}s" / component.name,
-        store_path=config.engine.store,
         clock=clock or SystemClock(),
         topics=tuple(Topic(t.name, t.query) for t in config.topics),
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from .options import Option
-from .records import Annotations, Mention, RawItem, utcnow
+from .records import Annotations, Mention, RawItem, Reject, utcnow
 
 
 class Clock(Protocol):
@@ -52,8 +52,7 @@ class ComponentContext:
 
     ``options`` holds the validated options (defaults filled in), ``secrets`` the
     values of secret options read from the environment, ``data_dir`` a folder the
-    component may keep files in, ``store_path`` the engine's SQLite store, and
-    ``topics`` the configured topics (what the user listens for).
+    component may keep files in, and ``topics`` the configured topics (what the user listens for).
     """
 
     name: str
@@ -61,7 +60,6 @@ class ComponentContext:
     logger: logging.Logger
     secrets: dict[str, str] = field(default_factory=dict)
     data_dir: Path = Path(".")
-    store_path: Path = Path("ecoute.db")
     clock: Clock = field(default_factory=SystemClock)
     topics: tuple[Topic, ...] = ()
 
@@ -72,15 +70,6 @@ class Topic:
 
     name: str
     query: str
-
-
-@dataclass(slots=True)
-class Reject:
-    """An item that could not be read; counted, logged and kept for inspection."""
-
-    reason: str
-    context: str = ""
-    excerpt: str = ""
 
 
 @dataclass(slots=True)
@@ -218,7 +207,8 @@ class Scorer(ABC):
 
 
 class Sink(ABC):
-    """Receives scored batches: the store, files, webhooks, message brokers.
+    """Receives copies of the batches the engine committed to its store: files, webhooks,
+    message brokers, the terminal.
 
     ``type`` is the name users write in ``[[sinks]] type``. Methods are called
     from one dedicated thread per sink, in order, so they may block.
@@ -227,6 +217,11 @@ class Sink(ABC):
     type: ClassVar[str]
     options: ClassVar[Sequence[Option]] = ()
     description: ClassVar[str] = ""
+    #: True when the sink wants mentions at once, before deferrable scorers (a
+    #: sentiment model still loading) have annotated them; it then receives them
+    #: again, complete, through :meth:`update`. False (the default) holds such
+    #: mentions back for this sink until they are complete, so it sees each once.
+    accepts_pending: ClassVar[bool] = False
 
     def __init__(self, context: ComponentContext) -> None:
         self.context = context
@@ -238,11 +233,23 @@ class Sink(ABC):
 
     @abstractmethod
     def write(self, batch: Sequence[Mention]) -> None:
-        """Write a batch durably (for the primary sink: committed when this returns).
+        """Write a batch of mentions the store has committed.
 
         Raises:
-            Exception: any; the runtime retries the batch with backoff.
+            Gone: the destination is gone for good (a closed pipe); the sink gets
+                nothing more.
+            Exception: any other; the runtime retries the batch with backoff, then
+                drops it for this sink only, counted in its health.
         """
+
+    def update(self, batch: Sequence[Mention]) -> None:
+        """Receive again, complete, mentions written earlier while still pending.
+
+        Called only on sinks with ``accepts_pending = True``. The default writes
+        them again (consumers keep the last record per ``id``). Raises like
+        :meth:`write`.
+        """
+        self.write(batch)
 
     def flush(self) -> None:  # noqa: B027 - optional hook with a safe default
         """Push buffered data out; called when the pipeline is idle and before close."""

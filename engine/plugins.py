@@ -42,7 +42,6 @@ DEFAULT_PLUGINS: dict[str, str] = {
     "scorers.language": "ecoute.plugins.scorers.language",
     "scorers.topics": "ecoute.plugins.scorers.topics",
     "scorers.sentiment": "ecoute.plugins.scorers.sentiment",
-    "sinks.sqlite": "ecoute.plugins.sinks.sqlite",
     "sinks.jsonl": "ecoute.plugins.sinks.jsonl",
     "sinks.stdout": "ecoute.plugins.sinks.stdout",
 }

@@ -39,6 +39,24 @@ def parse_time(text: str) -> datetime:
 
 
 @dataclass(slots=True)
+class Reject:
+    """An item that could not be read: counted, logged and kept in the store for inspection.
+
+    Sources and normalisers give ``reason`` (what was wrong, in plain words),
+    ``context`` (where: a line, a URL) and ``excerpt`` (the start of the item);
+    the runtime fills in ``source`` and ``platform`` when they are empty, and
+    the store sets ``at`` (when it was kept) on the rejects it reads back.
+    """
+
+    reason: str
+    context: str = ""
+    excerpt: str = ""
+    source: str = ""
+    platform: str = ""
+    at: datetime | None = None
+
+
+@dataclass(slots=True)
 class RawItem:
     """One item as a platform returned it, before normalisation.
 

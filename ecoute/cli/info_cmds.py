@@ -9,7 +9,7 @@ import click
 
 from ecoute.engine.health import Health
 from ecoute.engine.records import format_time
-from ecoute.engine.store import Store
+from ecoute.engine.store import open_store
 
 from .app import AppContext
 from .render import local_time, one_line, table
@@ -47,7 +47,7 @@ def sources_command(app: AppContext, as_json: bool, show_rejects: bool) -> None:
     health: dict[str, Health] = {}
     rejects = []
     if store_path.exists():
-        with Store(store_path, readonly=True) as store:
+        with open_store(store_path, readonly=True) as store:
             health = {h.component: h for h in store.load_health()}
             if show_rejects:
                 rejects = store.rejects(limit=50)

@@ -15,8 +15,9 @@ from ecoute.engine.components import Component
 from ecoute.engine.config import ComponentConfig, load_config
 from ecoute.engine.errors import ConfigError
 from ecoute.engine.paths import demo_dir
+from ecoute.engine.records import Reject
 from ecoute.engine.runtime import Engine, RunReport
-from ecoute.engine.runtime.batching import Batch, RejectRecord
+from ecoute.engine.runtime.batching import Batch
 
 from .app import AppContext
 from .config_cmds import write_config
@@ -69,9 +70,11 @@ def import_command(app: AppContext, file: Path, platform: str) -> None:
     )
     total = _count_lines(file)
     advance, finish = _progress(total)
-    rejects: list[RejectRecord] = []
+    rejects: list[Reject] = []
 
     def on_commit(batch: Batch) -> None:
+        if batch.completes:  # sentiment filled in later for mentions counted already
+            return
         rejects.extend(batch.rejects)
         advance(batch)
 

@@ -11,7 +11,7 @@ import click
 
 from ecoute.engine.errors import ConfigError
 from ecoute.engine.records import SENTIMENT_LABELS, WORKFLOW_STATUSES
-from ecoute.engine.store import MentionFilter, SortOrder, Store, TimeField
+from ecoute.engine.store import MentionFilter, SortOrder, TimeField, open_store
 from ecoute.engine.timeparse import parse_since
 
 from .app import AppContext
@@ -96,7 +96,7 @@ def search_command(
         statuses=statuses,
         text=query or None,
     )
-    with Store(config.engine.store, readonly=True) as store:
+    with open_store(config.engine.store, readonly=True) as store:
         rows = store.search(filters, sort=cast(SortOrder, sort), limit=limit)
     if output == "jsonl":
         for row in rows:

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..cleanup import clean_mention, truncate_excerpt
-from ..contracts import Clock, Normaliser, Reject
+from ..contracts import Clock, Normaliser
 from ..errors import MalformedItem
 from ..health import Health
-from ..records import Mention, RawItem
+from ..records import Mention, RawItem, Reject
 from .poller import Fetched
 
 log = logging.getLogger("ecoute.runtime")
@@ -19,27 +19,21 @@ reject_log = logging.getLogger("ecoute.rejects")
 
 
 @dataclass(slots=True)
-class RejectRecord:
-    """A rejected item with where it came from, for the store's ``rejects`` table."""
-
-    source: str
-    platform: str
-    reason: str
-    context: str = ""
-    excerpt: str = ""
-
-
-@dataclass(slots=True)
 class Batch:
     """Mentions that move through scorers and sinks together.
 
-    ``cursors`` become safe to save once the primary sink committed this batch
-    (and every batch before it, which the single ordered pipeline guarantees).
+    ``cursors`` are saved in the same store transaction as the batch (and every
+    batch before it is committed already: the pipeline is one ordered line).
+    ``deferred`` names the deferrable scorers that have not annotated these
+    mentions yet (their models were still loading); a batch that ``completes``
+    carries those annotations for mentions committed earlier.
     """
 
     mentions: list[Mention] = field(default_factory=list)
     cursors: dict[tuple[str, str], str] = field(default_factory=dict)
-    rejects: list[RejectRecord] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    deferred: frozenset[str] = frozenset()
+    completes: bool = False
 
     def is_empty(self) -> bool:
         """True when there is nothing to write or save."""
@@ -107,9 +101,9 @@ class Normalising:
         return None
 
     def _reject(self, batch: Batch, source: str, platform: str, reject: Reject) -> None:
-        batch.rejects.append(
-            RejectRecord(source, platform, reject.reason, reject.context, reject.excerpt)
-        )
+        reject.source = reject.source or source
+        reject.platform = reject.platform or platform
+        batch.rejects.append(reject)
         self._count(f"source:{source}", "source", reject=True)
         where = f" at {reject.context}" if reject.context else ""
         reject_log.warning(

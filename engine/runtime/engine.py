@@ -26,11 +26,13 @@ from .batching import Batch, Normalising, batch_stage
 from .poller import Fetched, SourcePoller
 from .scoring import ScorerSlot, ScoringChain, require_topic_sources, score_stage
 from .sinks import SecondarySink, SinkWorker
-from .state import StateWriter
+from .store_writer import STORE_COMPONENT, StoreWriter
 
 log = logging.getLogger("ecoute.runtime")
 
 IDLE_SECONDS = 1.0
+# While mentions wait for a deferrable scorer, look for its readiness this often.
+PENDING_POLL_SECONDS = 0.1
 HEALTH_SAVE_SECONDS = 2.0
 DRAIN_SECONDS = 30.0
 SIGNAL_DEBOUNCE_SECONDS = 0.3
@@ -133,9 +135,12 @@ class Engine:
 
     async def _run(self) -> RunReport:
         settings = self.config.engine
-        primary = self._sink_worker(self.components.primary_sink)
-        state = StateWriter(settings.store)
-        await primary.call(state.open)
+        store = StoreWriter(
+            settings.store,
+            self.health.setdefault(STORE_COMPONENT, Health(STORE_COMPONENT, kind="store")),
+            self.clock,
+        )
+        await store.open()
         info = EngineInfo(
             config_path=self.config.path,
             store_path=settings.store,
@@ -143,11 +148,11 @@ class Engine:
             source_names=tuple(c.name for c in self.components.sources),
         )
         try:
-            await primary.open()
             secondaries = [
                 SecondarySink(
                     self._sink_worker(c),
                     asyncio.Queue(settings.queue_size),
+                    accepts_pending=bool(getattr(c.cls, "accepts_pending", False)),
                     on_gone=self.stop if self.stop_when_sink_gone else None,
                 )
                 for c in self.components.sinks
@@ -163,8 +168,8 @@ class Engine:
                 require_topic=self.require_topic,
             )
             self.plugins.startup(info)
-            cursors = await primary.call(state.cursors) if self.resume else {}
-            await self._pipeline(sources, chain, primary, state, secondaries, cursors)
+            cursors = await store.cursors() if self.resume else {}
+            await self._pipeline(sources, chain, store, secondaries, cursors)
             for source, _ in sources:
                 with contextlib.suppress(Exception):
                     await source.aclose()
@@ -175,8 +180,8 @@ class Engine:
             for health in self.health.values():
                 if health.state not in ("gone", "auth_failed"):
                     health.state = "stopped"
-            await primary.call(state.save_health_and_close, list(self.health.values()))
-            await primary.close()
+            await store.save_health(list(self.health.values()))
+            await store.close()
             self.plugins.shutdown(info)
         self.report.health = list(self.health.values())
         return self.report
@@ -185,8 +190,7 @@ class Engine:
         self,
         sources: list[tuple[Source, Component]],
         chain: ScoringChain,
-        primary: SinkWorker,
-        state: StateWriter,
+        store: StoreWriter,
         secondaries: list[SecondarySink],
         cursors: dict[tuple[str, str], str],
     ) -> None:
@@ -196,6 +200,10 @@ class Engine:
         scored: asyncio.Queue[Batch | None] = asyncio.Queue(2)
         normalising = Normalising(self.plugins.normalisers(), self.health)
         scoring_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scorers")
+        # Models load in their own thread while the first mentions already flow.
+        preparing_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
+        chain.begin_preparation()
+        preparing = asyncio.get_running_loop().run_in_executor(preparing_thread, chain.prepare)
         pollers = [
             asyncio.create_task(
                 SourcePoller(
@@ -222,10 +230,12 @@ class Engine:
                 )
             ),
             asyncio.create_task(score_stage(batches, scored, chain, scoring_thread)),
-            asyncio.create_task(self._write_stage(scored, primary, state, secondaries)),
+            asyncio.create_task(
+                self._write_stage(scored, store, secondaries, chain, scoring_thread)
+            ),
             *(asyncio.create_task(s.run()) for s in secondaries),
         ]
-        health_task = asyncio.create_task(self._save_health_forever(primary, state))
+        health_task = asyncio.create_task(self._save_health_forever(store))
         stop_wait = asyncio.create_task(self._stop.wait())
         pending: set[asyncio.Task[Any]] = set(pollers)
         while pending and not self._stop.is_set():
@@ -250,44 +260,87 @@ class Engine:
             await asyncio.wait_for(asyncio.gather(*stages[3:]), DRAIN_SECONDS)
         health_task.cancel()
         await asyncio.gather(health_task, return_exceptions=True)
+        await asyncio.gather(preparing, return_exceptions=True)
+        preparing_thread.shutdown(wait=True)
         scoring_thread.shutdown(wait=True)
 
     async def _write_stage(
         self,
         inbox: asyncio.Queue[Batch | None],
-        primary: SinkWorker,
-        state: StateWriter,
+        store: StoreWriter,
         secondaries: list[SecondarySink],
+        chain: ScoringChain,
+        scoring_thread: ThreadPoolExecutor,
     ) -> None:
+        """Commit each scored batch, fan it out, and complete deferred ones when ready.
+
+        At the end of the stream it waits for deferrable scorers still loading, so
+        that no mention of a finished run is left without their annotations.
+        """
+        waiting: list[Batch] = []  # committed, still missing a deferrable scorer
         while True:
+            wait = PENDING_POLL_SECONDS if waiting else IDLE_SECONDS
             try:
-                batch = await asyncio.wait_for(inbox.get(), IDLE_SECONDS)
+                batch = await asyncio.wait_for(inbox.get(), wait)
             except TimeoutError:
-                await primary.flush()
-                await primary.call(state.idle)
+                if waiting:
+                    await self._complete_ready(waiting, store, secondaries, chain, scoring_thread)
+                else:
+                    await store.idle()
                 continue
             if batch is None:
-                return
-            if batch.mentions:
-                await primary.write(batch.mentions)
-            if batch.cursors or batch.rejects:
-                cursors = batch.cursors if self.resume else {}
-                await primary.call(state.commit, cursors, batch.rejects)
+                break
+            await self._commit(batch, store, secondaries)
+            if batch.deferred:
+                waiting.append(batch)
+            if waiting:
+                await self._complete_ready(waiting, store, secondaries, chain, scoring_thread)
+        while waiting:
+            await self._complete_ready(waiting, store, secondaries, chain, scoring_thread)
+            if waiting:
+                await asyncio.sleep(PENDING_POLL_SECONDS)
+
+    async def _commit(
+        self, batch: Batch, store: StoreWriter, secondaries: list[SecondarySink]
+    ) -> None:
+        if batch.mentions or batch.cursors or batch.rejects:
+            await store.commit(batch, save_cursors=self.resume)
+        if not batch.completes:
             self.report.stored += len(batch.mentions)
             self.report.rejected += len(batch.rejects)
-            if batch.mentions:
-                for secondary in secondaries:
-                    secondary.offer(batch.mentions)
+        if batch.mentions:
+            for secondary in secondaries:
+                secondary.offer(
+                    batch.mentions, pending=bool(batch.deferred), completes=batch.completes
+                )
+            if not batch.completes:
                 self.plugins.mentions_stored(batch.mentions)
-            if self.on_commit is not None:
-                self.on_commit(batch)
+        if self.on_commit is not None:
+            self.on_commit(batch)
 
-    async def _save_health_forever(self, primary: SinkWorker, state: StateWriter) -> None:
+    async def _complete_ready(
+        self,
+        waiting: list[Batch],
+        store: StoreWriter,
+        secondaries: list[SecondarySink],
+        chain: ScoringChain,
+        scoring_thread: ThreadPoolExecutor,
+    ) -> None:
+        """Score and commit again the waiting batches whose deferred scorers are ready."""
+        loop = asyncio.get_running_loop()
+        for batch in [b for b in waiting if chain.is_ready(b.deferred)]:
+            waiting.remove(batch)
+            mentions = await loop.run_in_executor(
+                scoring_thread, chain.score_deferred, batch.deferred, batch.mentions
+            )
+            await self._commit(Batch(mentions=mentions, completes=True), store, secondaries)
+
+    async def _save_health_forever(self, store: StoreWriter) -> None:
         while True:
             # Wall-clock housekeeping, not part of the pipeline's injectable time.
             await asyncio.sleep(HEALTH_SAVE_SECONDS)
             snapshot = [dataclasses.replace(h) for h in self.health.values()]
-            await primary.call(state.save_health, snapshot)
+            await store.save_health(snapshot)
 
     # -- building -------------------------------------------------------------
 

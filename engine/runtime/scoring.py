@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -45,31 +46,96 @@ def require_topic_sources(config: Config, components: Components) -> frozenset[s
     return names
 
 
+# Mentions stored while a deferrable scorer loads are kept in memory until it is
+# ready; past this many, scoring waits for it instead (bounded memory).
+MAX_PENDING = 20_000
+LOADING = "loading"
+
+
 @dataclass(slots=True)
 class ScorerSlot:
-    """A scorer with its health and the time before which it is skipped."""
+    """A scorer with its health, its readiness and the time before which it is skipped."""
 
     scorer: Scorer
     health: Health
     failures: int = 0
     skip_until: float = 0.0
+    ready: threading.Event = field(default_factory=threading.Event)
+    pending: int = 0
+
+    def __post_init__(self) -> None:
+        # Ready unless the engine announces a preparation (begin_preparation).
+        self.ready.set()
+
+    @property
+    def name(self) -> str:
+        """The scorer's name."""
+        return self.scorer.name
 
 
 @dataclass(slots=True)
 class ScoringChain:
-    """The scorers in pipeline order; ``score`` runs in the scoring thread."""
+    """The scorers in pipeline order; ``score`` runs in the scoring thread.
+
+    Each scorer is prepared once (:meth:`prepare`, in its own thread). Until a
+    deferrable scorer is ready, batches pass it by and name it in their
+    ``deferred`` set; :meth:`score_deferred` annotates them later.
+    """
 
     slots: list[ScorerSlot]
     clock: Clock
     backoff: Backoff = field(default_factory=lambda: Backoff(base=5.0, cap=300.0))
     require_topic: frozenset[str] = frozenset()
+    max_pending: int = MAX_PENDING
 
-    def score(self, mentions: list[Mention]) -> list[Mention]:
-        """Annotate ``mentions``, dropping those a scorer asks to drop."""
+    def begin_preparation(self) -> None:
+        """Mark every scorer as loading; call before scoring starts, then :meth:`prepare`."""
+        for slot in self.slots:
+            slot.ready.clear()
+            slot.health.detail = LOADING
+
+    def prepare(self) -> None:
+        """Prepare every scorer (blocking: run it in a thread of its own).
+
+        Scorers the pipeline waits for go first, deferrable ones after. A scorer
+        that fails to prepare is logged and marked, then made ready all the
+        same: its ``score`` runs and may fail (and back off) in turn.
+        """
+        for slot in sorted(self.slots, key=lambda slot: slot.scorer.deferrable):
+            try:
+                slot.scorer.prepare()
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                mark_failed(slot.health, self.clock, "error", reason, None)
+                log.error("scorer %s failed to prepare (%s)", slot.name, reason)
+            finally:
+                slot.ready.set()
+                self._report(slot)
+
+    def is_ready(self, names: Collection[str]) -> bool:
+        """True when every scorer named is prepared."""
+        return all(slot.ready.is_set() for slot in self.slots if slot.name in names)
+
+    def pending(self) -> int:
+        """Mentions stored and still waiting for a deferrable scorer."""
+        return max((slot.pending for slot in self.slots), default=0)
+
+    def score(self, mentions: list[Mention]) -> tuple[list[Mention], frozenset[str]]:
+        """Annotate ``mentions``, dropping those a scorer asks to drop.
+
+        Returns the mentions and the names of the deferrable scorers that were
+        not ready and so did not run (their count of pending mentions grows).
+        """
         mentions = _dedupe(mentions)
+        deferred: list[ScorerSlot] = []
         for slot in self.slots:
             if not mentions:
                 break
+            if not slot.ready.is_set():
+                if slot.scorer.deferrable and slot.pending < self.max_pending:
+                    deferred.append(slot)
+                    continue
+                slot.ready.wait()
             if self.clock.monotonic() < slot.skip_until:
                 continue
             failures = slot.failures
@@ -81,9 +147,36 @@ class ScoringChain:
             ):
                 # Only after a successful topic pass: a scorer error must not lose mentions.
                 mentions = [m for m in mentions if m.topics or m.source not in self.require_topic]
+        for slot in deferred:
+            slot.pending += len(mentions)
+            slot.health.pending = slot.pending
+        return mentions, frozenset(slot.name for slot in deferred) if mentions else frozenset()
+
+    def score_deferred(self, names: Collection[str], mentions: list[Mention]) -> list[Mention]:
+        """Run the named scorers, now ready, on mentions stored without them.
+
+        Nothing is dropped here: these mentions are stored already.
+        """
+        for slot in self.slots:
+            if slot.name not in names:
+                continue
+            slot.ready.wait()
+            if self.clock.monotonic() >= slot.skip_until:
+                self._run(slot, mentions, drop=False)
+            slot.pending = max(0, slot.pending - len(mentions))
+            slot.health.pending = slot.pending
         return mentions
 
-    def _run(self, slot: ScorerSlot, mentions: list[Mention]) -> list[Mention]:
+    def _report(self, slot: ScorerSlot) -> None:
+        try:
+            slot.health.detail = slot.scorer.status()
+        except Exception as exc:  # a status line must never break scoring
+            slot.health.detail = ""
+            log.debug("scorer %s status failed: %s", slot.name, exc)
+
+    def _run(
+        self, slot: ScorerSlot, mentions: list[Mention], *, drop: bool = True
+    ) -> list[Mention]:
         name = slot.scorer.name
         try:
             annotations = slot.scorer.score(mentions)
@@ -106,6 +199,8 @@ class ScoringChain:
                 wait,
             )
             return mentions
+        finally:
+            self._report(slot)
         slot.failures = 0
         mark_ok(slot.health, self.clock, len(mentions))
         kept: list[Mention] = []
@@ -114,7 +209,7 @@ class ScoringChain:
                 kept.append(mention)
                 continue
             annotation.apply_to(mention, name)
-            if not annotation.drop:
+            if not (drop and annotation.drop):
                 kept.append(mention)
         return kept
 
@@ -149,7 +244,9 @@ async def score_stage(
             await outbox.put(None)
             return
         if batch.mentions and chain.slots:
-            batch.mentions = await loop.run_in_executor(executor, chain.score, batch.mentions)
+            batch.mentions, batch.deferred = await loop.run_in_executor(
+                executor, chain.score, batch.mentions
+            )
         elif batch.mentions:
             batch.mentions = _dedupe(batch.mentions)
         await outbox.put(batch)

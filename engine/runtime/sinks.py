@@ -1,4 +1,4 @@
-"""Sink workers: each sink runs in its own thread; the primary blocks, the others never do."""
+"""Sink workers: each sink runs in its own thread, fed through its own queue."""
 
 from __future__ import annotations
 
@@ -46,13 +46,16 @@ class SinkWorker:
         self.sink = await self.call(self.factory)
         mark_ok(self.health, self.clock)
 
-    async def write(self, mentions: Sequence[Mention], *, attempts: int | None = None) -> bool:
-        """Write with retries and backoff; ``attempts=None`` retries until it works."""
+    async def write(
+        self, mentions: Sequence[Mention], *, attempts: int | None = None, update: bool = False
+    ) -> bool:
+        """Write (or ``update``) with retries and backoff; ``attempts=None`` retries forever."""
         assert self.sink is not None
+        method = self.sink.update if update else self.sink.write
         failures = 0
         while True:
             try:
-                await self.call(self.sink.write, mentions)
+                await self.call(method, mentions)
             except Gone as exc:
                 self.gone = True
                 mark_failed(self.health, self.clock, "gone", str(exc), None)
@@ -106,19 +109,32 @@ class SecondarySink:
 
     A batch it still cannot write after several attempts, or that arrives while
     its queue is full, is dropped for this sink only, counted and logged.
+    Mentions still pending a deferrable scorer reach it at once only if its
+    sink ``accepts_pending`` (and then again, complete, as an update);
+    otherwise only once complete.
     """
 
     worker: SinkWorker
-    queue: asyncio.Queue[list[Mention] | None]
+    queue: asyncio.Queue[tuple[list[Mention], bool] | None]
+    accepts_pending: bool = False
     dropped: int = 0
     on_gone: Callable[[], None] | None = None
 
-    def offer(self, mentions: list[Mention]) -> None:
-        """Queue a committed batch without waiting."""
+    def offer(
+        self, mentions: list[Mention], *, pending: bool = False, completes: bool = False
+    ) -> None:
+        """Queue a committed batch without waiting.
+
+        ``pending``: deferrable scorers have not annotated it yet; ``completes``:
+        it carries those annotations for mentions committed earlier.
+        """
         if self.worker.gone:
             return
+        if pending and not self.accepts_pending:
+            return
+        update = completes and self.accepts_pending
         try:
-            self.queue.put_nowait(mentions)
+            self.queue.put_nowait((mentions, update))
         except asyncio.QueueFull:
             self.dropped += len(mentions)
             self.worker.health.errors += 1
@@ -128,13 +144,14 @@ class SecondarySink:
     async def run(self) -> None:
         """Write queued batches until ``None``."""
         while True:
-            mentions = await self.queue.get()
-            if mentions is None:
+            item = await self.queue.get()
+            if item is None:
                 await self.worker.flush()
                 return
+            mentions, update = item
             if self.worker.gone:
                 continue
-            ok = await self.worker.write(mentions, attempts=SECONDARY_ATTEMPTS)
+            ok = await self.worker.write(mentions, attempts=SECONDARY_ATTEMPTS, update=update)
             if self.worker.gone and self.on_gone is not None:
                 self.on_gone()
             if not ok:

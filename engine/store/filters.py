@@ -8,12 +8,11 @@ from datetime import datetime
 from typing import Literal
 
 from ..records import SENTIMENT_LABELS, WORKFLOW_STATUSES
-from .fts import fts_query
 
 TimeField = Literal["created_at", "collected_at"]
-
-# The only column names a filter can put in SQL; user input never reaches them.
-TIME_COLUMNS: dict[str, str] = {"created_at": "m.created_at", "collected_at": "m.collected_at"}
+TIME_FIELDS: tuple[TimeField, ...] = ("created_at", "collected_at")
+FacetField = Literal["platform", "source", "lang", "topic"]
+SortOrder = Literal["newest", "relevance"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +23,8 @@ class MentionFilter:
     ``sentiments`` match the effective sentiment (a user's override wins over the
     model's label); ``statuses`` treat a mention without workflow state as
     ``"new"``; ``topics`` and ``tags`` match any of the names given; ``text`` is a
-    full-text query in the syntax of :func:`~.fts.fts_query`. Sequences are
+    full-text query: words are ANDed, ``"quoted words"`` are a phrase and
+    ``word*`` a prefix (docs/store.md, "Full-text search"). Sequences are
     stored as tuples (so filters are hashable); a lone string means one value.
     """
 
@@ -43,22 +43,12 @@ class MentionFilter:
     def __post_init__(self) -> None:
         for name in ("platforms", "topics", "sentiments", "langs", "statuses", "sources", "tags"):
             object.__setattr__(self, name, _as_tuple(getattr(self, name), name))
-        if self.time_field not in TIME_COLUMNS:
+        if self.time_field not in TIME_FIELDS:
             raise ValueError(
-                f"time_field must be one of {', '.join(TIME_COLUMNS)}, not {self.time_field!r}"
+                f"time_field must be one of {', '.join(TIME_FIELDS)}, not {self.time_field!r}"
             )
         _check_choices("sentiments", self.sentiments, SENTIMENT_LABELS)
         _check_choices("statuses", self.statuses, WORKFLOW_STATUSES)
-
-    @property
-    def time_column(self) -> str:
-        """The qualified SQL column of ``time_field``."""
-        return TIME_COLUMNS[self.time_field]
-
-    @property
-    def fts(self) -> str | None:
-        """``text`` as a safe FTS4 query, or ``None`` when it has nothing to search."""
-        return fts_query(self.text) if self.text else None
 
 
 def _as_tuple(value: Iterable[str] | str, name: str) -> tuple[str, ...]:

@@ -1,10 +1,12 @@
-"""What the store's read API returns: stored mentions, notes, rejects and pages."""
+"""What the store's read API returns: stored mentions, notes, pages and saved views."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from ..errors import StoreError
 from ..records import Mention, SentimentLabel, WorkflowStatus
 
 
@@ -67,13 +69,13 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
-class StoredReject:
-    """An item that could not be read, as kept in the ``rejects`` table."""
+class SavedView:
+    """A named set of filters; ``filters`` is the JSON object the client saved."""
 
-    id: int
-    at: datetime
-    source: str
-    platform: str
-    reason: str
-    context: str
-    excerpt: str
+    name: str
+    filters: dict[str, Any]
+    updated_at: datetime
+
+
+class UnknownMention(StoreError):
+    """A workflow action named a mention id the store does not hold."""

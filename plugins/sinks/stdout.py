@@ -35,9 +35,12 @@ class StdoutSink(Sink):
     cut to the terminal width; ``"jsonl"`` writes ``Mention.to_dict()`` without
     the raw payload. Text from mentions never reaches the terminal as control
     sequences. When the reader goes away (``| head``), writing stops quietly.
+    Mentions are printed as soon as they are stored, even while the sentiment
+    model is still loading (blank sentiment); those are printed again once scored.
     """
 
     type = "stdout"
+    accepts_pending = True
     description = "Prints mentions on standard output, as lines or JSON."
     options = (
         Option("format", str, "line", help='"line" or "jsonl"', choices=("line", "jsonl")),

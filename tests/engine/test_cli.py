@@ -18,6 +18,7 @@ def ecoute(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.slow
 def test_help_lists_the_commands() -> None:
     result = ecoute("--help")
     assert result.returncode == 0
@@ -25,6 +26,7 @@ def test_help_lists_the_commands() -> None:
         assert command in result.stdout
 
 
+@pytest.mark.slow
 def test_config_init_writes_a_starter_that_checks_clean(isolated_home: Path) -> None:
     path = ecoute("config", "path").stdout.strip()
     assert path.startswith(str(isolated_home))
@@ -41,6 +43,7 @@ def test_config_init_writes_a_starter_that_checks_clean(isolated_home: Path) -> 
     assert again.returncode != 0 and "already exists" in again.stderr
 
 
+@pytest.mark.slow
 def test_bad_config_exits_2_with_file_key_line_and_no_traceback(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text('[[sources]]\ntype = "demo"\nrate = "fast"\n')
@@ -53,12 +56,14 @@ def test_bad_config_exits_2_with_file_key_line_and_no_traceback(tmp_path: Path) 
     assert run.returncode == 2 and "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_run_without_a_config_file_says_how_to_make_one(tmp_path: Path) -> None:
     result = ecoute("--config", str(tmp_path / "none.toml"), "run")
     assert result.returncode == 2
     assert "ecoute config init" in result.stderr
 
 
+@pytest.mark.slow
 def test_config_show_masks_secrets(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[[sinks]]\ntype = "jsonl"\npath = "x.jsonl"\napi_token = "hunter2"\n')
@@ -68,12 +73,13 @@ def test_config_show_masks_secrets(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["sinks"][0]["api_token"] == "***"
 
 
+@pytest.mark.slow
 def test_plugins_json_lists_builtins_with_registrations() -> None:
     result = ecoute("plugins", "--json")
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
     assert rows["sources.demo"]["registered"] == {"normalisers": ["demo"], "sources": ["demo"]}
-    assert rows["sinks.sqlite"]["origin"] == "builtin"
+    assert rows["sinks.jsonl"]["origin"] == "builtin"
     rate = next(o for o in rows["sources.demo"]["options"]["sources.demo"] if o["name"] == "rate")
     assert rate["type"] == "float" and rate["default"] == 2.0
     table = ecoute("plugins")
@@ -87,6 +93,7 @@ def filled_store(tmp_path: Path) -> Path:
     return config
 
 
+@pytest.mark.slow
 def test_sources_shows_health_after_a_run(filled_store: Path) -> None:
     result = ecoute("--config", str(filled_store), "sources", "--json")
     assert result.returncode == 0, result.stderr
@@ -98,6 +105,7 @@ def test_sources_shows_health_after_a_run(filled_store: Path) -> None:
     assert "demo" in table.stdout and "stopped" in table.stdout
 
 
+@pytest.mark.slow
 def test_search_formats(filled_store: Path) -> None:
     jsonl = ecoute("--config", str(filled_store), "search", "--limit", "3", "--format", "jsonl")
     assert jsonl.returncode == 0, jsonl.stderr
@@ -113,6 +121,7 @@ def test_search_formats(filled_store: Path) -> None:
     assert "0 mentions" in table.stderr
 
 
+@pytest.mark.slow
 def test_search_rejects_a_bad_time_with_a_clear_message(filled_store: Path) -> None:
     result = ecoute("--config", str(filled_store), "search", "--since", "last tuesday")
     assert result.returncode == 2

@@ -58,7 +58,6 @@ path = "out.jsonl"
     assert [s.name for s in components.sources] == ["demo", "archive"]
     assert components.sources[0].options["rate"] == 5.0  # int accepted as float
     assert components.sources[0].config.interval == 2.0
-    assert components.primary_sink.cls.type == "sqlite"
     assert [s.name for s in components.sinks] == ["jsonl"]
 
 
@@ -136,10 +135,12 @@ def test_unknown_scorer_table_is_an_error(tmp_path: Path) -> None:
         resolve(path)
 
 
-def test_disabling_the_store_without_another_primary_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, 'disabled_plugins = ["sinks.sqlite"]\n')
-    with pytest.raises(ConfigError, match="primary"):
+def test_a_primary_sink_is_refused_with_the_fix(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[sinks]]\ntype = "jsonl"\npath = "o.jsonl"\nprimary = true\n')
+    with pytest.raises(ConfigError, match="primary record is always the engine's store") as info:
         resolve(path)
+    assert info.value.key == "sinks[0].primary"
+    assert "[engine] store" in str(info.value)
 
 
 def test_locate_key_handles_tables_arrays_and_top_level() -> None:

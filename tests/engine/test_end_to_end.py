@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.engine.helpers import demo_config, demo_indexes, stored_ids
 
 
@@ -33,6 +35,7 @@ def wait_for_rows(store: Path, at_least: int, timeout: float = 30.0) -> int:
     raise AssertionError(f"fewer than {at_least} rows after {timeout} s")
 
 
+@pytest.mark.slow
 def test_sigterm_drains_saves_the_cursor_and_exits_zero(tmp_path: Path) -> None:
     config = demo_config(tmp_path, rate=200.0)
     process = subprocess.Popen(
@@ -52,6 +55,7 @@ def test_sigterm_drains_saves_the_cursor_and_exits_zero(tmp_path: Path) -> None:
     assert states == {"stopped"}
 
 
+@pytest.mark.slow
 def test_sigkill_then_restart_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     config = demo_config(tmp_path, rate=400.0)
     store = tmp_path / "store.db"
@@ -74,6 +78,7 @@ def test_sigkill_then_restart_loses_and_duplicates_nothing(tmp_path: Path) -> No
     assert int(cursor) == len(ids)
 
 
+@pytest.mark.slow
 def test_import_stores_good_lines_and_reports_bad_ones_by_line(tmp_path: Path) -> None:
     source = tmp_path / "mentions.jsonl"
     good = {
@@ -108,6 +113,7 @@ def test_import_stores_good_lines_and_reports_bad_ones_by_line(tmp_path: Path) -
     assert len(stored_ids(store)) == 3  # replays never duplicate
 
 
+@pytest.mark.slow
 def test_import_of_a_clean_file_exits_zero_and_search_finds_it(tmp_path: Path) -> None:
     source = tmp_path / "clean.jsonl"
     rows = [
@@ -135,6 +141,7 @@ def test_import_of_a_clean_file_exits_zero_and_search_finds_it(tmp_path: Path) -
     assert ids == ["news:2", "news:1", "news:0"]
 
 
+@pytest.mark.slow
 def test_demo_headless_prints_lines_and_stops_on_sigint(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "120"}
     process = subprocess.Popen(
@@ -153,6 +160,7 @@ def test_demo_headless_prints_lines_and_stops_on_sigint(tmp_path: Path) -> None:
     assert "workspace" in stderr
 
 
+@pytest.mark.slow
 def test_demo_headless_piped_into_head_stops_by_itself(tmp_path: Path) -> None:
     pipeline = subprocess.run(
         f"{sys.executable} -m ecoute demo --headless --rate 50 | head -n 3",

@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 from tests.engine.helpers import demo_config
 
 
+@pytest.mark.slow
 def test_example_plugin_installs_registers_and_scores(tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(

@@ -91,6 +91,7 @@ def test_register_sinks() -> None:
     assert plugins.provider("sinks", "null") == "null"
 
 
+@pytest.mark.slow
 def test_register_commands(acme: ModuleType, tmp_path: Path) -> None:
     env = {
         "PYTHONPATH": str(tmp_path / "site"),

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("textual", "flair", "torch", "transformers", "httpx")
 
 PROBE = """
@@ -23,18 +25,20 @@ def loaded_after(action: str) -> list[str]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_importing_the_engine_loads_nothing_heavy() -> None:
     assert loaded_after("import ecoute.engine") == []
 
 
+@pytest.mark.slow
 def test_help_loads_nothing_heavy() -> None:
     action = (
-        "from ecoute.cli.main import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+        "from ecoute.cli.main import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
     )
     assert loaded_after(action) == []
 
 
+@pytest.mark.slow
 def test_plugin_manager_and_builtin_plugins_load_nothing_heavy() -> None:
     action = (
         "from ecoute.engine.plugins import create_plugin_manager\n"

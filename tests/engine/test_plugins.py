@@ -31,7 +31,7 @@ def acme_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def test_fresh_manager_has_builtin_components() -> None:
     plugins = create_plugin_manager(load_entry_points=False)
     assert {"demo", "jsonl"} <= set(plugins.sources())
-    assert {"sqlite", "jsonl", "stdout"} <= set(plugins.sinks())
+    assert {"jsonl", "stdout"} <= set(plugins.sinks())
     assert {"demo", "mention"} <= set(plugins.normalisers())
     assert plugins.provider("sources", "demo") == "sources.demo"
     assert set(plugins.infos) == set(DEFAULT_PLUGINS)

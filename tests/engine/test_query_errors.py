@@ -126,6 +126,7 @@ def test_a_bad_topic_query_is_a_config_error_naming_file_key_and_column(tmp_path
     assert "    nimbus OR\n" in text and "             ^" in text
 
 
+@pytest.mark.slow
 def test_config_check_reports_a_bad_query_and_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text('[[topics]]\nname = "Acme"\nquery = "acme NEAR cloud"\n', encoding="utf-8")

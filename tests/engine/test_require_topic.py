@@ -129,7 +129,7 @@ def test_unmatched_mentions_are_dropped_before_later_scorers_run() -> None:
         _mention(2, "other news", "strict"),
         _mention(3, "other news", "loose"),
     ]
-    kept = chain.score(batch)
+    kept, _ = chain.score(batch)
     assert [m.id for m in kept] == ["x:1", "x:3"]
     assert recorder.seen == ["x:1", "x:3"]
 
@@ -137,10 +137,11 @@ def test_unmatched_mentions_are_dropped_before_later_scorers_run() -> None:
 def test_a_failing_topic_scorer_drops_nothing() -> None:
     broken = BrokenTopics(ComponentContext("topics", {}, logging.getLogger("t")))
     chain = ScoringChain([_slot(broken)], FakeClock(), require_topic=frozenset({"strict"}))
-    kept = chain.score([_mention(1, "other", "strict")])
+    kept, _ = chain.score([_mention(1, "other", "strict")])
     assert [m.id for m in kept] == ["x:1"]  # kept: losing mentions to a scorer bug is worse
 
 
+@pytest.mark.slow
 def test_require_topic_without_the_topics_scorer_is_a_config_error(tmp_path: Path) -> None:
     path = write_config(
         tmp_path,
@@ -157,6 +158,7 @@ def test_require_topic_without_the_topics_scorer_is_a_config_error(tmp_path: Pat
     assert "needs the 'topics' scorer" in result.stderr
 
 
+@pytest.mark.slow
 def test_require_topic_without_topics_is_a_config_error(tmp_path: Path) -> None:
     path = write_config(tmp_path, '[[sources]]\ntype = "demo"\nrequire_topic = true\n')
     result = subprocess.run(

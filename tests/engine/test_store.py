@@ -12,7 +12,8 @@ import pytest
 
 from ecoute.engine import Author, Mention, Reject, Sentiment, StoreError, TopicMatch
 from ecoute.engine.health import Health
-from ecoute.engine.store import MentionFilter, Store, UnknownMention, current_version, schema
+from ecoute.engine.store import MentionFilter, Store, UnknownMention
+from ecoute.engine.store.sqlite import SQLiteStore, current_version, schema
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -40,7 +41,7 @@ def mention(n: int, **changes: object) -> Mention:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "ecoute.db") as s:
+    with SQLiteStore(tmp_path / "ecoute.db") as s:
         yield s
 
 
@@ -63,7 +64,7 @@ EXPECTED_COLUMNS = {
     "cursors": ["source", "key", "cursor", "updated_at"],
     "health": [
         "component", "kind", "state", "reason", "last_ok", "last_error", "errors", "items",
-        "rejects", "next_attempt", "updated_at",
+        "rejects", "next_attempt", "updated_at", "detail", "pending",
     ],
     "rejects": ["id", "at", "source", "platform", "reason", "context", "excerpt"],
     "workflow": ["mention_id", "status", "sentiment_override", "updated_at"],
@@ -269,7 +270,7 @@ def test_health_round_trip(store: Store) -> None:
 
 
 def test_rejects_newest_first_and_capped(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ecoute.engine.store import writer
+    from ecoute.engine.store.sqlite import run_state as writer
 
     monkeypatch.setattr(writer, "MAX_REJECTS", 3)
     store.add_rejects([Reject("bad json", "line 1", "{")], source="jsonl", platform="mention")
@@ -297,8 +298,8 @@ def test_rejects_may_carry_their_own_source(store: Store) -> None:
 
 def test_reader_cannot_write_and_closed_store_refuses(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    Store(path).close()
-    with Store(path, readonly=True) as reader:
+    SQLiteStore(path).close()
+    with SQLiteStore(path, readonly=True) as reader:
         assert reader.count() == 0
         with pytest.raises(StoreError, match="read-only"):
             reader.upsert_mentions([mention(1)])
@@ -308,14 +309,14 @@ def test_reader_cannot_write_and_closed_store_refuses(tmp_path: Path) -> None:
 
 def test_readonly_missing_file(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no ecoute store"):
-        Store(tmp_path / "missing.db", readonly=True)
+        SQLiteStore(tmp_path / "missing.db", readonly=True)
 
 
 def test_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("this is not SQLite, just text that is long enough " * 20)
     with pytest.raises(StoreError, match="not an SQLite database") as info:
-        Store(path)
+        SQLiteStore(path)
     assert str(path) in str(info.value)
 
 
@@ -324,17 +325,17 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE people (name TEXT)")
     with pytest.raises(StoreError, match="not an ecoute store"):
-        Store(path)
+        SQLiteStore(path)
 
 
 def test_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
-    Store(path).close()
+    SQLiteStore(path).close()
     with sqlite3.connect(path) as conn:
         conn.execute(f"PRAGMA user_version = {current_version() + 1}")
     for readonly in (False, True):
         with pytest.raises(StoreError, match="newer ecoute") as info:
-            Store(path, readonly=readonly)
+            SQLiteStore(path, readonly=readonly)
         assert str(path) in str(info.value)
 
 
@@ -346,15 +347,15 @@ def test_old_file_is_upgraded_keeping_its_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.db"
-    with Store(path) as old:
+    with SQLiteStore(path) as old:
         old.upsert_mentions([mention(1), mention(2)])
         old.set_status("demo:1", "handled")
         old.save_cursors({("demo", ""): "c1"})
     version = current_version()
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _add_pinned_column])
     with pytest.raises(StoreError, match="older"):
-        Store(path, readonly=True)
-    with Store(path) as upgraded:
+        SQLiteStore(path, readonly=True)
+    with SQLiteStore(path) as upgraded:
         assert upgraded.count() == 2
         assert upgraded.get("demo:1").status == "handled"  # type: ignore[union-attr]
         assert upgraded.get_cursor("demo") == "c1"
@@ -368,7 +369,7 @@ def test_failed_migration_leaves_the_file_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.db"
-    with Store(path) as old:
+    with SQLiteStore(path) as old:
         old.upsert_mentions([mention(1)])
 
     def broken(conn: sqlite3.Connection) -> None:
@@ -377,7 +378,7 @@ def test_failed_migration_leaves_the_file_untouched(
 
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, broken])
     with pytest.raises(StoreError, match="disk on fire"):
-        Store(path)
+        SQLiteStore(path)
     conn = raw_conn(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == current_version() - 1
     assert "pinned" not in [r["name"] for r in conn.execute("PRAGMA table_info(workflow)")]
@@ -386,5 +387,5 @@ def test_failed_migration_leaves_the_file_untouched(
 def test_empty_version_zero_file_is_initialised(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     sqlite3.connect(path).close()
-    with Store(path) as s:
+    with SQLiteStore(path) as s:
         assert s.upsert_mentions([mention(1)]) == 1

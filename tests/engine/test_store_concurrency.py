@@ -11,16 +11,20 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from ecoute.engine import Mention
-from ecoute.engine.store import MentionFilter, Store
+from ecoute.engine.store import MentionFilter
+from ecoute.engine.store.sqlite import SQLiteStore
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 READER = """
 import json, sys, time
 from ecoute.engine.store import MentionFilter, Store
+from ecoute.engine.store.sqlite import SQLiteStore
 started = time.monotonic()
-with Store(sys.argv[1], readonly=True) as s:
+with SQLiteStore(sys.argv[1], readonly=True) as s:
     result = {
         "count": s.count(),
         "page": [r.id for r in s.page(limit=5).rows],
@@ -41,9 +45,10 @@ def mention(n: int) -> Mention:
     )
 
 
+@pytest.mark.slow
 def test_reader_process_reads_while_a_write_transaction_is_open(tmp_path: Path) -> None:
     path = tmp_path / "ecoute.db"
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
         store.upsert_mentions([mention(n) for n in range(10)])
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
@@ -72,7 +77,7 @@ def test_reader_process_reads_while_a_write_transaction_is_open(tmp_path: Path) 
 
 def test_writer_commits_while_a_reader_holds_a_snapshot(tmp_path: Path) -> None:
     path = tmp_path / "ecoute.db"
-    with Store(path) as store:
+    with SQLiteStore(path) as store:
         store.upsert_mentions([mention(0)])
         reader = sqlite3.connect(path, isolation_level=None)
         reader.execute("BEGIN")
@@ -88,8 +93,8 @@ def test_writer_commits_while_a_reader_holds_a_snapshot(tmp_path: Path) -> None:
 
 def test_reader_thread_follows_a_writing_thread(tmp_path: Path) -> None:
     path = tmp_path / "ecoute.db"
-    writer = Store(path)
-    reader = Store(path, readonly=True)
+    writer = SQLiteStore(path)
+    reader = SQLiteStore(path, readonly=True)
     errors: list[BaseException] = []
     seen: list[int] = []
 

@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecoute.engine import Author, Mention, Sentiment, TopicMatch
-from ecoute.engine.store import MentionFilter, PageKey, Store, StoredMention, fts_query, query
-from ecoute.engine.store import plan as plan_module
+from ecoute.engine.store import MentionFilter, PageKey, Store, StoredMention
+from ecoute.engine.store.sqlite import SQLiteStore, fts_query
+from ecoute.engine.store.sqlite import plan as plan_module
+from ecoute.engine.store.sqlite import reads as query
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -37,7 +39,7 @@ def mention(n: int, text: str = "", **changes: object) -> Mention:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "ecoute.db") as s:
+    with SQLiteStore(tmp_path / "ecoute.db") as s:
         yield s
 
 
@@ -359,7 +361,7 @@ def test_relevance_respects_other_filters(store: Store) -> None:
 @pytest.fixture(scope="module")
 def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """One store for every fuzzing example (Hypothesis reruns a test body many times)."""
-    with Store(tmp_path_factory.mktemp("fuzz") / "fuzz.db") as store:
+    with SQLiteStore(tmp_path_factory.mktemp("fuzz") / "fuzz.db") as store:
         store.upsert_mentions([mention(1, "some searchable text, café and Привет")])
         yield store
 

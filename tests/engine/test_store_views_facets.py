@@ -10,7 +10,8 @@ import pytest
 
 from ecoute.engine.errors import StoreError
 from ecoute.engine.records import Mention, TopicMatch, format_time
-from ecoute.engine.store import MentionFilter, PageKey, Store, current_version
+from ecoute.engine.store import MentionFilter, PageKey, Store
+from ecoute.engine.store.sqlite import SQLiteStore, current_version
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -31,7 +32,7 @@ def make(i: int, **changes: object) -> Mention:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "s.db", clock=lambda: NOW)
+    s = SQLiteStore(tmp_path / "s.db", clock=lambda: NOW)
     s.upsert_mentions([make(i) for i in range(30)])
     return s
 
@@ -66,7 +67,7 @@ def test_saved_views_round_trip_replace_and_delete(store: Store, tmp_path: Path)
     assert view.name == "Negative on reddit"
     store.save_view("Negative on reddit", {"platforms": ["news"]})
     store.save_view("all", {})
-    with Store(tmp_path / "s.db", readonly=True) as reader:
+    with SQLiteStore(tmp_path / "s.db", readonly=True) as reader:
         views = reader.views()
     assert [(v.name, v.filters) for v in views] == [
         ("all", {}),
@@ -81,16 +82,20 @@ def test_saved_views_round_trip_replace_and_delete(store: Store, tmp_path: Path)
 
 def test_a_version_1_store_is_upgraded_with_the_views_table(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    Store(path).close()
+    SQLiteStore(path).close()
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE views")
+        conn.execute("ALTER TABLE health DROP COLUMN detail")
+        conn.execute("ALTER TABLE health DROP COLUMN pending")
         conn.execute("PRAGMA user_version = 1")
     with pytest.raises(StoreError, match="older"):
-        Store(path, readonly=True)
-    with Store(path) as upgraded:
+        SQLiteStore(path, readonly=True)
+    with SQLiteStore(path) as upgraded:
         upgraded.save_view("v", {"a": 1})
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == current_version() >= 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current_version() >= 3
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(health)")]
+        assert columns[-2:] == ["detail", "pending"]
 
 
 def test_interrupt_aborts_the_running_query_only(store: Store) -> None:

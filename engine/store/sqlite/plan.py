@@ -16,11 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..records import format_time
-from .filters import MentionFilter
+from ...records import format_time
+from ..filters import MentionFilter
+from .fts import match_expression
 
 # Every mentions query selects from this join, so that status and effective
 # sentiment can be read and filtered on.
+# The only column names a filter can put in SQL; user input never reaches them.
+TIME_COLUMNS: dict[str, str] = {"created_at": "m.created_at", "collected_at": "m.collected_at"}
 FROM_MENTIONS = "mentions AS m LEFT JOIN workflow AS w ON w.mention_id = m.id"
 SELECT_MENTIONS = (
     "SELECT m.*, w.status AS wf_status, w.sentiment_override AS wf_override FROM " + FROM_MENTIONS
@@ -85,7 +88,7 @@ def set_filters(f: MentionFilter) -> list[SetFilter]:
         walk = f"EXISTS (SELECT 1 FROM tags AS g WHERE g.mention_id = m.id AND g.tag IN ({marks}))"
         drive = f"m.id IN ({members})"
         sets.append(SetFilter("tags", members, drive, walk, tuple(f.tags), repeats=True))
-    match = f.fts
+    match = match_expression(f)
     if match is not None:
         members = "SELECT docid FROM mentions_fts WHERE mentions_fts MATCH ?"
         drive = f"m.seq IN ({members})"
@@ -117,7 +120,8 @@ def choose_driver(conn: sqlite3.Connection, f: MentionFilter) -> str | None:
 
 def time_expression(f: MentionFilter, shape: Shape) -> str:
     """The time column, with a unary ``+`` where its index must not drive the query."""
-    return f.time_column if shape in ("walk", "count") else "+" + f.time_column
+    column = TIME_COLUMNS[f.time_field]
+    return column if shape in ("walk", "count") else "+" + column
 
 
 def order_by(f: MentionFilter, shape: Shape) -> str:

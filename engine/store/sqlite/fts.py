@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..filters import MentionFilter
+
 MAX_TERMS = 16
 MAX_QUERY_CHARS = 1000
 # A prefix search on one or two letters expands to thousands of terms; not worth it.
@@ -59,3 +61,8 @@ def _tail_letters(word: str) -> int:
             break
         count += 1
     return count
+
+
+def match_expression(f: MentionFilter) -> str | None:
+    """``f.text`` as a safe FTS4 query, or ``None`` when it has nothing to search."""
+    return fts_query(f.text) if f.text else None

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..errors import StoreError
+from ...errors import StoreError
 from .connection import schema_version, write_transaction
 from .views import migrate_to_v2
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from ..errors import StoreError
-from ..records import SENTIMENT_LABELS, WORKFLOW_STATUSES, format_time
+from ...errors import StoreError
+from ...records import SENTIMENT_LABELS, WORKFLOW_STATUSES, format_time
+from ..models import Note, UnknownMention
 from .connection import write_transaction
-from .models import Note
-from .query import note_from_row
+from .reads import note_from_row
 
 MAX_TAG_CHARS = 64
-
-
-class UnknownMention(StoreError):
-    """A workflow action named a mention id the store does not hold."""
 
 
 def _require(conn: sqlite3.Connection, mention_id: str) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from .filters import MentionFilter
-from .models import PageKey, StoredMention
+from ..filters import MentionFilter
+from ..models import PageKey, StoredMention
 from .plan import SELECT_MENTIONS, Shape, choose_driver, time_expression, where_clauses, where_sql
-from .query import _check_limit, hydrate
+from .reads import _check_limit, hydrate
 
 
 def page_before(

@@ -1,4 +1,4 @@
-"""The Store: one SQLite connection to the mention store, for writing or reading."""
+"""SQLiteStore: the Store interface on one SQLite connection, for writing or reading."""
 
 from __future__ import annotations
 
@@ -9,27 +9,22 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from ..errors import StoreError
-from ..health import Health
-from ..records import Mention, utcnow
-from . import facets, query, views, window, workflow, writer
-from .connection import connect, read_snapshot, write_transaction
-from .facets import FacetField
-from .filters import MentionFilter
-from .models import Note, Page, PageKey, StoredMention, StoredReject
-from .query import SortOrder
+from ...errors import StoreError
+from ...health import Health
+from ...records import Mention, Reject, utcnow
+from ..filters import FacetField, MentionFilter, SortOrder
+from ..interface import ALL as _ALL
+from ..interface import Store
+from ..models import Note, Page, PageKey, SavedView, StoredMention
+from . import facets, mention_writes, reads, run_state, views, window, workflow
+from .connection import connect, read_snapshot, schema_version, write_transaction
 from .schema import check_version, current_version, migrate
-from .views import SavedView
-from .writer import RejectLike
-
-_ALL = MentionFilter()
 
 
-class Store:
-    """The mention store at ``path``: mentions, workflow state, cursors, health, rejects.
+class SQLiteStore(Store):
+    """The :class:`Store` in the SQLite file at ``path`` (see docs/store.md for its schema).
 
     A writable store creates or upgrades the file; ``readonly=True`` opens an
     existing, current file for reading only. WAL journaling lets any number of
@@ -48,6 +43,7 @@ class Store:
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.path = Path(path)
+        self.location = str(self.path)
         self.readonly = readonly
         self._now = clock
         self._lock = threading.RLock()
@@ -74,18 +70,7 @@ class Store:
 
     def __repr__(self) -> str:
         mode = "readonly" if self.readonly else "writable"
-        return f"Store({str(self.path)!r}, {mode})"
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        return f"SQLiteStore({str(self.path)!r}, {mode})"
 
     def close(self) -> None:
         """Close the connection (idempotent); a writer refreshes planner statistics first."""
@@ -125,7 +110,27 @@ class Store:
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: {exc}") from exc
 
+    def schema_version(self) -> int:
+        """The file's ``PRAGMA user_version``."""
+        with self._use() as conn:
+            return schema_version(conn)
+
     # -- writing what the pipeline produces -------------------------------------------
+
+    def commit_batch(
+        self,
+        mentions: Iterable[Mention],
+        *,
+        cursors: Mapping[tuple[str, str], str] | None = None,
+        rejects: Iterable[Reject] = (),
+    ) -> int:
+        """Mentions, rejects and cursors of one batch in one transaction; return new count."""
+        with self._use(write=True) as conn, write_transaction(conn):
+            new = mention_writes.upsert_mentions(conn, mentions)
+            run_state.add_rejects(conn, rejects, source="", platform="", at=self._now())
+            if cursors:
+                run_state.save_cursors(conn, cursors, self._now())
+            return new
 
     def upsert_mentions(self, mentions: Iterable[Mention]) -> int:
         """Insert or update mentions by id in one transaction; return how many are new.
@@ -135,41 +140,41 @@ class Store:
         value; topic matches are replaced when the new version has topics.
         """
         with self._use(write=True) as conn:
-            return writer.upsert_mentions(conn, mentions)
+            return mention_writes.upsert_mentions(conn, mentions)
 
     def delete_mentions(self, ids: Iterable[str]) -> int:
         """Delete mentions with their matches and workflow state; return how many."""
         with self._use(write=True) as conn:
-            return writer.delete_mentions(conn, ids)
+            return mention_writes.delete_mentions(conn, ids)
 
     def get_cursor(self, source: str, key: str = "") -> str | None:
         """The saved cursor of a source (``key`` tells apart several per source)."""
         with self._use() as conn:
-            return writer.get_cursor(conn, source, key)
+            return run_state.get_cursor(conn, source, key)
 
     def all_cursors(self) -> dict[tuple[str, str], str]:
         """Every saved cursor by ``(source, key)``."""
         with self._use() as conn:
-            return writer.load_cursors(conn)
+            return run_state.load_cursors(conn)
 
     def save_cursors(self, cursors: Mapping[tuple[str, str], str]) -> None:
         """Save cursors by ``(source, key)``, all in one transaction."""
         with self._use(write=True) as conn:
-            writer.save_cursors(conn, cursors, self._now())
+            run_state.save_cursors(conn, cursors, self._now())
 
     def save_health(self, records: Iterable[Health]) -> None:
         """Store the health of components (one row per component, replaced)."""
         with self._use(write=True) as conn:
-            writer.save_health(conn, records)
+            run_state.save_health(conn, records)
 
     def load_health(self) -> list[Health]:
         """The last saved health of every component."""
         with self._use() as conn:
-            return writer.load_health(conn)
+            return run_state.load_health(conn)
 
     def add_rejects(
         self,
-        rejects: Iterable[RejectLike],
+        rejects: Iterable[Reject],
         *,
         source: str = "",
         platform: str = "",
@@ -182,18 +187,17 @@ class Store:
         """
         with self._use(write=True) as conn:
             when = self._now() if at is None else at
-            return writer.add_rejects(conn, rejects, source=source, platform=platform, at=when)
+            return run_state.add_rejects(conn, rejects, source=source, platform=platform, at=when)
 
-    def rejects(self, limit: int = 100, *, source: str | None = None) -> list[StoredReject]:
+    def rejects(self, limit: int = 100, *, source: str | None = None) -> list[Reject]:
         """The newest rejects first, of one source or of all."""
         with self._use() as conn:
-            return writer.list_rejects(conn, limit, source)
+            return run_state.list_rejects(conn, limit, source)
 
-    def merge_step(self, pages: int = 200, min_segments: int = 4) -> bool:
+    def maintain(self, pages: int = 200, min_segments: int = 4) -> bool:
         """Do a bounded slice of full-text index merging; return True if more remains.
 
-        Call it while the pipeline is idle, repeatedly until it returns False;
-        each call writes about ``pages`` index pages in its own short transaction.
+        Each call writes about ``pages`` index pages in its own short transaction.
         """
         with self._use(write=True) as conn, write_transaction(conn):
             before = conn.total_changes
@@ -246,29 +250,29 @@ class Store:
         Pass the previous page's ``next_key`` as ``after`` for the next page.
         """
         with self._use() as conn, read_snapshot(conn):
-            return query.page(conn, filter, after, limit)
+            return reads.page(conn, filter, after, limit)
 
     def count(self, filter: MentionFilter = _ALL) -> int:
         """How many mentions match ``filter``."""
         with self._use() as conn:
-            return query.count(conn, filter)
+            return reads.count(conn, filter)
 
     def newer_than(
         self, seq: int, filter: MentionFilter = _ALL, limit: int = 200
     ) -> list[StoredMention]:
         """Mentions matching ``filter`` inserted after ``seq`` (for live feeds), newest first."""
         with self._use() as conn, read_snapshot(conn):
-            return query.newer_than(conn, seq, filter, limit)
+            return reads.newer_than(conn, seq, filter, limit)
 
     def latest_seq(self) -> int:
         """The highest insertion sequence stored (0 when empty)."""
         with self._use() as conn:
-            return query.latest_seq(conn)
+            return reads.latest_seq(conn)
 
     def get(self, mention_id: str) -> StoredMention | None:
         """One mention with its topic matches, tags and notes, or ``None``."""
         with self._use() as conn, read_snapshot(conn):
-            return query.get(conn, mention_id)
+            return reads.get(conn, mention_id)
 
     def search(
         self, filter: MentionFilter, *, sort: SortOrder = "newest", limit: int = 50
@@ -278,7 +282,7 @@ class Store:
         ``sort="relevance"`` ranks (BM25) the newest 1,000 matches.
         """
         with self._use() as conn, read_snapshot(conn):
-            return query.search(conn, filter, sort, limit)
+            return reads.search(conn, filter, sort, limit)
 
     # -- for interactive clients: reading upwards, filter choices, saved views -------
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import sqlite_fts4
 
-from ..errors import StoreError
+from ...errors import StoreError
 
 BUSY_TIMEOUT_MS = 5000
 CACHE_SIZE_KIB = 32 * 1024
@@ -90,7 +90,12 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     IMMEDIATE takes the write lock up front, so a second writer waits in
     ``busy_timeout`` at BEGIN instead of failing halfway through the batch.
+    Inside a transaction already open, the block joins it (the outer one
+    commits or rolls back everything).
     """
+    if conn.in_transaction:
+        yield conn
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

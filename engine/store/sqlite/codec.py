@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ..health import Health
-from ..records import Author, Mention, Sentiment, TopicMatch, format_time, parse_time
+from ...health import Health
+from ...records import Author, Mention, Sentiment, TopicMatch, format_time, parse_time
 
 # The insert order of `mentions` columns (all but `seq`); `writer` binds in this order.
 MENTION_COLUMNS: tuple[str, ...] = (

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-from ..records import TopicMatch, parse_time
+from ...records import TopicMatch, parse_time
+from ..filters import MentionFilter, SortOrder
+from ..models import Note, Page, PageKey, StoredMention
 from .codec import row_to_mention, row_to_topic
-from .filters import MentionFilter
-from .models import Note, Page, PageKey, StoredMention
+from .fts import match_expression
 from .plan import (
     FROM_MENTIONS,
     SELECT_MENTIONS,
@@ -22,8 +23,6 @@ from .plan import (
     where_clauses,
     where_sql,
 )
-
-SortOrder = Literal["newest", "relevance"]
 
 MAX_LIMIT = 1000
 # Relevance ranking runs rank_bm25 in Python once per row, so only the newest
@@ -144,7 +143,7 @@ def search(
     _check_limit(limit)
     if sort not in ("newest", "relevance"):
         raise ValueError(f"sort must be 'newest' or 'relevance', not {sort!r}")
-    match = f.fts
+    match = match_expression(f)
     if sort == "newest" or match is None:
         return page(conn, f, None, limit).rows
     driver = choose_driver(conn, f)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..errors import StoreError
-from ..records import format_time, parse_time
+from ...errors import StoreError
+from ...records import format_time, parse_time
+from ..models import SavedView
 from .connection import write_transaction
 
 MAX_VIEW_NAME_CHARS = 64
@@ -26,15 +26,6 @@ CREATE TABLE views (
 def migrate_to_v2(conn: sqlite3.Connection) -> None:
     """Schema version 2: the ``views`` table."""
     conn.execute(_V2_VIEWS)
-
-
-@dataclass(frozen=True, slots=True)
-class SavedView:
-    """A named set of filters; ``filters`` is the JSON object the client saved."""
-
-    name: str
-    filters: dict[str, Any]
-    updated_at: datetime
 
 
 def clean_view_name(name: str) -> str:

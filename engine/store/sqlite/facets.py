@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from typing import Literal
 
-from ..records import format_time
-
-FacetField = Literal["platform", "source", "lang", "topic"]
+from ...records import format_time
+from ..filters import FacetField
 
 # (table, column) of each facet; every one has an index led by that column, so a
 # loose index scan reads one index entry per distinct value, not the whole table.

@@ -1,52 +1,14 @@
-"""Writing what the pipeline produces: mentions, cursors, health and rejects."""
+"""Writing mentions: idempotent upserts by id (with their topic matches) and deletes."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
-from typing import Any, Protocol
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from ..health import Health
-from ..records import Mention, format_time, parse_time
-from .codec import (
-    HEALTH_COLUMNS,
-    MENTION_COLUMNS,
-    TOPIC_COLUMNS,
-    health_params,
-    mention_params,
-    row_to_health,
-    scrub_text,
-    topic_params,
-)
+from ...records import Mention
+from .codec import MENTION_COLUMNS, TOPIC_COLUMNS, mention_params, scrub_text, topic_params
 from .connection import write_transaction
-from .models import StoredReject
-
-MAX_REJECTS = 10_000
-MAX_EXCERPT_CHARS = 2000
-
-
-class RejectLike(Protocol):
-    """A rejected item: :class:`~ecoute.engine.Reject` or anything with these fields.
-
-    Optional ``source`` and ``platform`` attributes are read when present.
-    """
-
-    @property
-    def reason(self) -> str:
-        """What was wrong."""
-        ...
-
-    @property
-    def context(self) -> str:
-        """Where it was found."""
-        ...
-
-    @property
-    def excerpt(self) -> str:
-        """The start of the bad item."""
-        ...
-
 
 # How a re-upsert treats each column. Nullable platform fields keep their old
 # value when the new fetch lacks them; annotations are replaced only when the
@@ -114,7 +76,7 @@ _DELETE_TOPICS_SQL = (
 )
 
 
-def _execute(
+def execute_rows(
     conn: sqlite3.Connection, sql: str, rows: Sequence[tuple[Any, ...]], *, many: bool
 ) -> None:
     """Run ``sql`` once over all ``rows`` flattened (``many=False``) or once per row.
@@ -157,7 +119,7 @@ def upsert_mentions(conn: sqlite3.Connection, mentions: Iterable[Mention]) -> in
         # insert trigger, so one row per statement meant one segment per row.
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
-            _execute(conn, _upsert_sql(len(chunk)), chunk, many=False)
+            execute_rows(conn, _upsert_sql(len(chunk)), chunk, many=False)
         # seq is only assigned on insert, so rows above the old maximum are new.
         new_ids = {r[0] for r in conn.execute("SELECT id FROM mentions WHERE seq > ?", (before,))}
         with_topics = [m for m in batch if m.topics]
@@ -165,7 +127,7 @@ def upsert_mentions(conn: sqlite3.Connection, mentions: Iterable[Mention]) -> in
         if replaced:
             conn.executemany(_DELETE_TOPICS_SQL, replaced)
         topic_rows = [(m.id, *topic_params(t)) for m in with_topics for t in m.topics]
-        _execute(conn, _INSERT_TOPIC_SQL, topic_rows, many=True)
+        execute_rows(conn, _INSERT_TOPIC_SQL, topic_rows, many=True)
     return len(new_ids)
 
 
@@ -180,103 +142,3 @@ def delete_mentions(conn: sqlite3.Connection, ids: Iterable[str]) -> int:
             marks = ", ".join("?" for _ in chunk)
             deleted += conn.execute(f"DELETE FROM mentions WHERE id IN ({marks})", chunk).rowcount
     return deleted
-
-
-def get_cursor(conn: sqlite3.Connection, source: str, key: str) -> str | None:
-    """The saved cursor of ``(source, key)``, or ``None``."""
-    row = conn.execute(
-        "SELECT cursor FROM cursors WHERE source = ? AND key = ?", (source, key)
-    ).fetchone()
-    return None if row is None else str(row[0])
-
-
-def load_cursors(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
-    """Every saved cursor by ``(source, key)``."""
-    return {(r[0], r[1]): r[2] for r in conn.execute("SELECT source, key, cursor FROM cursors")}
-
-
-def save_cursors(
-    conn: sqlite3.Connection, cursors: Mapping[tuple[str, str], str], now: datetime
-) -> None:
-    """Save cursors by ``(source, key)`` in one transaction."""
-    stamp = format_time(now)
-    rows = [(source, key, cursor, stamp) for (source, key), cursor in cursors.items()]
-    with write_transaction(conn):
-        conn.executemany(
-            "INSERT INTO cursors (source, key, cursor, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (source, key) DO UPDATE SET "
-            "cursor = excluded.cursor, updated_at = excluded.updated_at",
-            rows,
-        )
-
-
-_HEALTH_SQL = (
-    f"INSERT INTO health ({', '.join(HEALTH_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in HEALTH_COLUMNS)}) ON CONFLICT (component) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in HEALTH_COLUMNS[1:])
-)
-
-
-def save_health(conn: sqlite3.Connection, records: Iterable[Health]) -> None:
-    """Replace the stored health of each component given, in one transaction."""
-    rows = [health_params(h) for h in records]
-    with write_transaction(conn):
-        conn.executemany(_HEALTH_SQL, rows)
-
-
-def load_health(conn: sqlite3.Connection) -> list[Health]:
-    """The stored health of every component, by component name."""
-    rows = conn.execute(f"SELECT {', '.join(HEALTH_COLUMNS)} FROM health ORDER BY component")
-    return [row_to_health(row) for row in rows]
-
-
-def add_rejects(
-    conn: sqlite3.Connection,
-    rejects: Iterable[RejectLike],
-    *,
-    source: str,
-    platform: str,
-    at: datetime,
-) -> int:
-    """Keep rejected items for inspection; only the newest :data:`MAX_REJECTS` are kept."""
-    stamp = format_time(at)
-    rows = [
-        (
-            stamp,
-            getattr(r, "source", None) or source,
-            getattr(r, "platform", None) or platform,
-            r.reason,
-            r.context,
-            r.excerpt[:MAX_EXCERPT_CHARS],
-        )
-        for r in rejects
-    ]
-    if not rows:
-        return 0
-    with write_transaction(conn):
-        _execute(
-            conn,
-            "INSERT INTO rejects (at, source, platform, reason, context, excerpt) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-            many=True,
-        )
-        conn.execute(
-            "DELETE FROM rejects WHERE id <= (SELECT max(id) FROM rejects) - ?", (MAX_REJECTS,)
-        )
-    return len(rows)
-
-
-def list_rejects(conn: sqlite3.Connection, limit: int, source: str | None) -> list[StoredReject]:
-    """The newest rejects first, of one source or of all."""
-    sql = "SELECT id, at, source, platform, reason, context, excerpt FROM rejects"
-    params: list[Any] = []
-    if source is not None:
-        sql += " WHERE source = ?"
-        params.append(source)
-    sql += " ORDER BY id DESC LIMIT ?"
-    params.append(limit)
-    return [
-        StoredReject(r[0], parse_time(r[1]), r[2], r[3], r[4], r[5], r[6])
-        for r in conn.execute(sql, params)
-    ]
