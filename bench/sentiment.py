@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from ecoute.engine import ComponentContext, Mention
-from ecoute.plugins.scorers.sentiment.data import load_umsab
+from ecoute.plugins.scorers.sentiment.cache import PredictionCache
 from ecoute.plugins.scorers.sentiment.model import SentimentModel, load_model
-from ecoute.plugins.scorers.sentiment.scorer import PredictionCache, SentimentScorer
+from ecoute.plugins.scorers.sentiment.scorer import SentimentScorer
+from ecoute.plugins.scorers.sentiment.training.data import load_umsab
 
 DEFAULT_DATA = (
     Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "sentiment" / "umsab"

@@ -2,44 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ecoute.engine import (
-    AuthFailed,
     ComponentContext,
     ConfigError,
     FetchResult,
-    Normaliser,
     Option,
-    RateLimited,
     RawItem,
     Reject,
-    Source,
     SourceError,
-    hookimpl,
     truncate_excerpt,
 )
 
 from .hackernews_items import HackerNewsNormaliser
-from .http import (
-    RateLimiter,
-    check_base_url,
-    get,
-    json_body,
-    make_client,
-    raise_for_status,
-)
+from .http import check_base_url
+from .http_source import CONTACT_OPTION, TIMEOUT_OPTION, HttpSource
+from .rate_limits import RateLimiter
+from .registration import source_hooks
 from .rounds import Round, dump_cursor, load_cursor
-
-if TYPE_CHECKING:
-    import httpx
 
 # Algolia serves at most this many hits for one query, whatever the page.
 MAX_REACHABLE_HITS = 1000
 
 
-class HackerNewsSource(Source):
+class HackerNewsSource(HttpSource):
     """Polls ``search_by_date`` for each query above a high-water mark.
 
     Each query keeps, in the cursor, the newest ``created_at_i`` seen (the
@@ -66,8 +53,8 @@ class HackerNewsSource(Source):
         Option("overlap", float, 300.0, help="seconds re-read below the mark", minimum=0),
         Option("since_hours", float, 24.0, help="look-back of the first run", minimum=0),
         Option("pages_per_fetch", int, 10, help="pages per query before yielding", minimum=1),
-        Option("timeout", float, 20.0, help="seconds before a request times out", minimum=0.01),
-        Option("contact", str, None, help="your URL or e-mail, added to the User-Agent"),
+        TIMEOUT_OPTION,
+        CONTACT_OPTION,
     )
 
     def __init__(self, context: ComponentContext) -> None:
@@ -85,10 +72,7 @@ class HackerNewsSource(Source):
         self.overlap = int(options["overlap"])
         self.since = float(options["since_hours"]) * 3600
         self.pages_per_fetch = int(options["pages_per_fetch"])
-        self.timeout = float(options["timeout"])
-        self.contact = options.get("contact")
         self.limiter = RateLimiter()
-        self._client: httpx.AsyncClient | None = None
 
     async def fetch(self, cursor: str | None) -> FetchResult:
         """New hits for every query since its high-water mark."""
@@ -99,17 +83,9 @@ class HackerNewsSource(Source):
         for query in self.queries:
             # Items and the state that covers them change together, page by page.
             state = states.setdefault(query, self._first_state())
-            try:
-                pending = await self._walk(query, state, round_)
-            except (RateLimited, AuthFailed) as exc:
-                self.limiter.hold(exc.retry_after, self.context.clock.now())
-                round_.halt(exc)
+            work = self._walk(query, state, round_)
+            if await round_.attempt(query, work, self.limiter, self.context.clock) == "halted":
                 break
-            except SourceError as exc:
-                round_.failed(query, exc)
-                continue
-            round_.ok()
-            round_.more = round_.more or pending
         kept = {q: s for q, s in states.items() if q in self.queries}
         return round_.result(dump_cursor("queries", kept))
 
@@ -196,34 +172,10 @@ class HackerNewsSource(Source):
             "page": walk["page"],
         }
         what = f"hackernews query {query!r}"
-        now = self.context.clock.now()
-        url = f"{self.base_url}/search_by_date"
-        response = await get(self._http(), url, params=params, what=what)
-        raise_for_status(response, now, what)
-        body = json_body(response, what)
+        body = await self.get_json(f"{self.base_url}/search_by_date", params=params, what=what)
         if not isinstance(body, dict) or not isinstance(body.get("hits"), list):
             raise SourceError(f"{what}: reply has no 'hits' list: {truncate_excerpt(body, 120)}")
         return body
 
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = make_client(timeout=self.timeout, contact=self.contact)
-        return self._client
 
-    async def aclose(self) -> None:
-        """Close the HTTP connections."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
-
-@hookimpl
-def register_sources(register: Callable[[type[Source]], None]) -> None:
-    """Register the ``hackernews`` source."""
-    register(HackerNewsSource)
-
-
-@hookimpl
-def register_normalisers(register: Callable[[Normaliser], None]) -> None:
-    """Register the normaliser of Algolia HN hits (platform ``hackernews``)."""
-    register(HackerNewsNormaliser())
+register_sources, register_normalisers = source_hooks(HackerNewsSource, HackerNewsNormaliser)

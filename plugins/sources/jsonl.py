@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,10 @@ from ecoute.engine import (
     Reject,
     Source,
     SourceError,
-    hookimpl,
     truncate_excerpt,
 )
+
+from .registration import source_hooks
 
 _HEAD_BYTES = 64  # bytes of the file start remembered in the cursor, to notice a rewrite
 
@@ -231,13 +231,4 @@ def _check_types(mention: Mention) -> None:
         raise MalformedItem("field 'author.followers' must be an integer")
 
 
-@hookimpl
-def register_sources(register: Callable[[type[Source]], None]) -> None:
-    """Register the ``jsonl`` source."""
-    register(JsonlSource)
-
-
-@hookimpl
-def register_normalisers(register: Callable[[Normaliser], None]) -> None:
-    """Register the normaliser of already-normalised mentions (platform ``mention``)."""
-    register(MentionNormaliser())
+register_sources, register_normalisers = source_hooks(JsonlSource, MentionNormaliser)

@@ -4,35 +4,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ecoute.engine import (
     AuthFailed,
     ComponentContext,
     ConfigError,
     FetchResult,
-    Normaliser,
     Option,
-    RateLimited,
     RawItem,
     Reject,
-    Source,
-    SourceError,
-    hookimpl,
     truncate_excerpt,
 )
 
-from .http import RateLimiter, check_base_url, make_client
+from .http import check_base_url
+from .http_source import CONTACT_OPTION, TIMEOUT_OPTION, HttpSource
 from .mastodon_items import MastodonNormaliser, id_order, status_id
 from .mastodon_pages import MastodonPages
 from .mastodon_stream import StreamEvent, StreamHub
+from .rate_limits import RateLimiter
+from .registration import source_hooks
 from .rounds import Round, dump_cursor, load_cursor
 
-if TYPE_CHECKING:
-    import httpx
 
-
-class MastodonSource(Source):
+class MastodonSource(HttpSource):
     """Follows hashtags on one instance, and keyword searches when a token is given.
 
     Hashtag timelines are polled with ``min_id`` = the newest status seen, following
@@ -62,7 +57,7 @@ class MastodonSource(Source):
         Option(
             "poll_every", float, 300.0, help="streaming: seconds between search polls", minimum=1
         ),
-        Option("timeout", float, 20.0, help="seconds before a request times out", minimum=0.01),
+        TIMEOUT_OPTION,
         Option(
             "idle_timeout",
             float,
@@ -70,7 +65,7 @@ class MastodonSource(Source):
             help="streaming: seconds of silence before reconnecting",
             minimum=1,
         ),
-        Option("contact", str, None, help="your URL or e-mail, added to the User-Agent"),
+        CONTACT_OPTION,
     )
 
     def __init__(self, context: ComponentContext) -> None:
@@ -94,11 +89,8 @@ class MastodonSource(Source):
         self.pages_per_fetch = int(options["pages_per_fetch"])
         self.stream_window = float(options["stream_window"])
         self.poll_every = float(options["poll_every"])
-        self.timeout = float(options["timeout"])
         self.idle_timeout = float(options["idle_timeout"])
-        self.contact = options.get("contact")
         self.limiter = RateLimiter()
-        self._client: httpx.AsyncClient | None = None
         self._hub: StreamHub | None = None
         self._backfill: set[str] = set()
         self._next_poll = 0.0
@@ -111,7 +103,7 @@ class MastodonSource(Source):
             clock=context.clock,
             logger=context.logger,
             source=self.name,
-            client=self._http,
+            send=self.send,
         )
 
     @property
@@ -144,18 +136,11 @@ class MastodonSource(Source):
         jobs += [(f"q:{q}", q, self.pages.search) for q in queries]
         for key, name, job in jobs:
             state = states.setdefault(key, {})
-            try:
-                pending = await job(name, state, round_, seen)
-            except (RateLimited, AuthFailed) as exc:
-                self.limiter.hold(exc.retry_after, self.context.clock.now())
-                round_.halt(exc)
+            work = job(name, state, round_, seen)
+            outcome = await round_.attempt(key, work, self.limiter, self.context.clock)
+            if outcome == "halted":
                 break
-            except SourceError as exc:
-                round_.failed(key, exc)
-                continue
-            round_.ok()
-            round_.more = round_.more or pending
-            if not pending and key.startswith("tag:"):
+            if outcome == "done" and key.startswith("tag:"):
                 caught_up.add(name)
         return caught_up
 
@@ -223,7 +208,7 @@ class MastodonSource(Source):
     def _streams(self) -> StreamHub:
         if self._hub is None:
             self._hub = StreamHub(
-                self._http(),
+                self.client,
                 self.instance,
                 self._headers,
                 self.context.clock,
@@ -232,19 +217,12 @@ class MastodonSource(Source):
             )
         return self._hub
 
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = make_client(timeout=self.timeout, contact=self.contact)
-        return self._client
-
     async def aclose(self) -> None:
         """Stop the streams and close the HTTP connections."""
         if self._hub is not None:
             await self._hub.aclose()
             self._hub = None
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await super().aclose()
 
 
 def _names(value: list[Any], key: str, strip: str = "") -> list[str]:
@@ -253,13 +231,4 @@ def _names(value: list[Any], key: str, strip: str = "") -> list[str]:
     return list(dict.fromkeys(v.strip().lstrip(strip) for v in value))
 
 
-@hookimpl
-def register_sources(register: Callable[[type[Source]], None]) -> None:
-    """Register the ``mastodon`` source."""
-    register(MastodonSource)
-
-
-@hookimpl
-def register_normalisers(register: Callable[[Normaliser], None]) -> None:
-    """Register the normaliser of Mastodon statuses (platform ``mastodon``)."""
-    register(MastodonNormaliser())
+register_sources, register_normalisers = source_hooks(MastodonSource, MastodonNormaliser)

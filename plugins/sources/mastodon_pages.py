@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from ecoute.engine import Clock, RawItem, Reject, SourceError, truncate_excerpt
 
-from .http import RateLimiter, get, json_body, raise_for_status, same_origin
+from .http import json_body, raise_for_status, same_origin
 from .mastodon_items import id_order, newest_id, status_id
 from .rounds import Round
 
 if TYPE_CHECKING:
     import httpx
+
+    from .rate_limits import RateLimiter
+
+# GET a URL whatever its status (transport failures raised): ``HttpSource.send``.
+Send = Callable[..., Awaitable["httpx.Response"]]
 
 
 class MastodonPages:
@@ -37,7 +42,7 @@ class MastodonPages:
         clock: Clock,
         logger: logging.Logger,
         source: str,
-        client: Callable[[], httpx.AsyncClient],
+        send: Send,
     ) -> None:
         self.instance = instance
         self.limit = limit
@@ -47,7 +52,7 @@ class MastodonPages:
         self.clock = clock
         self.logger = logger
         self.source = source
-        self.client = client
+        self.send = send
 
     async def tag(self, tag: str, state: dict[str, Any], round_: Round, seen: set[str]) -> bool:
         """Read ``tag`` forward from its cursor; True while pages remain."""
@@ -110,7 +115,7 @@ class MastodonPages:
     async def _get(self, url: str, params: dict[str, Any] | None, what: str) -> httpx.Response:
         now = self.clock.now()
         self.limiter.check(now, what)
-        response = await get(self.client(), url, params=params, headers=self.headers, what=what)
+        response = await self.send(url, params=params, headers=self.headers, what=what)
         self.limiter.observe(response, now)
         if response.status_code != 404:
             raise_for_status(response, now, what)

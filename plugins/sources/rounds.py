@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ecoute.engine import (
     AuthFailed,
+    Clock,
     FetchResult,
     Gone,
     RateLimited,
@@ -17,7 +19,13 @@ from ecoute.engine import (
     SourceError,
 )
 
+if TYPE_CHECKING:
+    from .rate_limits import RateLimiter
+
 CURSOR_VERSION = 1
+# How one query fared in a round: read to the end, pages left, failed alone, or
+# refused by the host (the round stops).
+Outcome = Literal["done", "pending", "failed", "halted"]
 
 
 def load_cursor(text: str | None, section: str, logger: logging.Logger) -> dict[str, Any]:
@@ -78,6 +86,27 @@ class Round:
         self.halted = error
         if not isinstance(error, RateLimited):
             self.logger.warning("%s", error)
+
+    async def attempt(
+        self, query: str, work: Awaitable[bool], limiter: RateLimiter, clock: Clock
+    ) -> Outcome:
+        """Await one query's ``work`` (True while pages remain) and record how it fared.
+
+        A rate limit or refused credentials hold ``limiter`` and halt the round; any
+        other SourceError fails this query alone.
+        """
+        try:
+            pending = await work
+        except (RateLimited, AuthFailed) as exc:
+            limiter.hold(exc.retry_after, clock.now())
+            self.halt(exc)
+            return "halted"
+        except SourceError as exc:
+            self.failed(query, exc)
+            return "failed"
+        self.ok()
+        self.more = self.more or pending
+        return "pending" if pending else "done"
 
     def note(self, text: str) -> None:
         """A lasting partial problem (a gone feed) to show as the health reason."""

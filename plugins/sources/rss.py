@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,19 +14,18 @@ from ecoute.engine import (
     FetchResult,
     Gone,
     MalformedItem,
-    Normaliser,
     Option,
     RateLimited,
     RawItem,
     Reject,
-    Source,
     SourceError,
-    hookimpl,
     truncate_excerpt,
 )
 
-from .http import check_url, make_client, raise_for_status
+from .http import check_url, raise_for_status, transport_errors
+from .http_source import CONTACT_OPTION, TIMEOUT_OPTION, HttpSource
 from .opml import read_opml
+from .registration import source_hooks
 from .rounds import Round, dump_cursor, load_cursor
 from .rss_entries import RssNormaliser, entry_payload
 
@@ -48,7 +46,7 @@ def seen_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-class RssSource(Source):
+class RssSource(HttpSource):
     """Polls a list of feeds (and the feeds of an OPML file).
 
     Each feed keeps its own state in the cursor, saved with the entries it
@@ -60,15 +58,17 @@ class RssSource(Source):
     feed could be read.
     """
 
+    follow_redirects = False  # followed by hand, to remember where a feed moved
+
     type = "rss"
     description = "RSS and Atom feeds (with conditional GET and OPML import)."
     default_interval = 900.0
     options = (
         Option("feeds", list, [], help="feed URLs"),
         Option("opml", str, None, help="an OPML file whose feeds are polled too"),
-        Option("timeout", float, 20.0, help="seconds before a request times out", minimum=0.01),
+        TIMEOUT_OPTION,
         Option("max_bytes", int, 10_000_000, help="largest feed read, in bytes", minimum=1024),
-        Option("contact", str, None, help="your URL or e-mail, added to the User-Agent"),
+        CONTACT_OPTION,
     )
 
     def __init__(self, context: ComponentContext) -> None:
@@ -83,10 +83,7 @@ class RssSource(Source):
         if not urls:
             raise ConfigError("no feeds", key="feeds", hint='add feeds = ["https://.../feed.xml"]')
         self.feeds = list(dict.fromkeys(urls))
-        self.timeout = float(options["timeout"])
         self.max_bytes = int(options["max_bytes"])
-        self.contact = options.get("contact")
-        self._client: httpx.AsyncClient | None = None
 
     async def fetch(self, cursor: str | None) -> FetchResult:
         """New entries of every feed that is due."""
@@ -154,18 +151,11 @@ class RssSource(Source):
     async def _get(
         self, url: str, headers: dict[str, str], state: dict[str, Any], feed: str
     ) -> tuple[httpx.Response, bytes, str]:
-        import httpx
-
         what = f"rss feed {url}"
-        client = self._http()
         for _ in range(MAX_REDIRECTS + 1):
-            try:
-                async with client.stream("GET", url, headers=headers) as response:
+            with transport_errors(what):
+                async with self.client.stream("GET", url, headers=headers) as response:
                     body = await self._read(response, what)
-            except httpx.TimeoutException as exc:
-                raise SourceError(f"{what}: timed out ({type(exc).__name__})") from exc
-            except httpx.HTTPError as exc:
-                raise SourceError(f"{what}: {type(exc).__name__}: {exc}") from exc
             location = response.headers.get("location")
             if response.status_code in (301, 302, 303, 307, 308) and location:
                 target = urljoin(url, location)
@@ -240,27 +230,5 @@ class RssSource(Source):
         current_set = set(current)
         state["seen"] = ([k for k in seen if k not in current_set] + current)[-keep:]
 
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = make_client(
-                timeout=self.timeout, contact=self.contact, follow_redirects=False
-            )
-        return self._client
 
-    async def aclose(self) -> None:
-        """Close the HTTP connections."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
-
-@hookimpl
-def register_sources(register: Callable[[type[Source]], None]) -> None:
-    """Register the ``rss`` source."""
-    register(RssSource)
-
-
-@hookimpl
-def register_normalisers(register: Callable[[Normaliser], None]) -> None:
-    """Register the normaliser of RSS/Atom entries (platform ``rss``)."""
-    register(RssNormaliser())
+register_sources, register_normalisers = source_hooks(RssSource, RssNormaliser)

@@ -38,7 +38,7 @@ def test_wheel_contains_only_the_ecoute_namespace(tmp_path: Path) -> None:
     for expected in (
         "ecoute/engine/hookspecs.py",
         "ecoute/engine/config_template.toml",
-        "ecoute/plugins/sources/demo.py",
+        "ecoute/plugins/sources/demo/__init__.py",
         "ecoute/plugins/sinks/jsonl.py",
         "ecoute/tui/__init__.py",
         "ecoute/py.typed",

@@ -85,9 +85,9 @@ TINY_RECIPE: dict[str, Any] = {
 @functools.cache
 def tiny_model() -> tuple[Path, Path]:
     """(model file, data folder): trained once per process, shared by every test module."""
-    from ecoute.plugins.scorers.sentiment.data import load_dataset
-    from ecoute.plugins.scorers.sentiment.recipe import TrainingConfig
-    from ecoute.plugins.scorers.sentiment.training import train_model
+    from ecoute.plugins.scorers.sentiment.training.data import load_dataset
+    from ecoute.plugins.scorers.sentiment.training.recipe import TrainingConfig
+    from ecoute.plugins.scorers.sentiment.training.trainer import train_model
 
     root = Path(tempfile.mkdtemp(prefix="ecoute-sentiment-tests-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)

@@ -23,9 +23,9 @@ from ecoute.engine import (
     SourceError,
 )
 from ecoute.engine.cleanup import clean_mention
-from ecoute.plugins.sources.http import quota_wait, retry_after_seconds
 from ecoute.plugins.sources.mastodon import MastodonSource
 from ecoute.plugins.sources.mastodon_items import MastodonNormaliser
+from ecoute.plugins.sources.rate_limits import quota_wait, retry_after_seconds
 from ecoute.plugins.sources.sse import ServerEvent, server_events
 from tests.conftest import FakeClock
 from tests.plugins.web_fakes import (

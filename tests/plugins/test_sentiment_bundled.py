@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ecoute.cli.app import AppContext
+from ecoute.cli.main import cli
 from ecoute.engine import ComponentContext, Mention
-from ecoute.engine.cli.app import AppContext
-from ecoute.engine.cli.main import cli
 from ecoute.plugins.scorers.sentiment.model import SentimentModel, load_model
+from ecoute.plugins.scorers.sentiment.model_location import BUNDLED_FILE
 from ecoute.plugins.scorers.sentiment.scorer import SentimentScorer
-from ecoute.plugins.scorers.sentiment.source import BUNDLED_FILE
 from tests.conftest import REPO, FakeClock
 
 MAX_BYTES = 25 * 1000 * 1000
@@ -45,6 +45,7 @@ def test_the_bundled_file_is_small_enough() -> None:
     assert BUNDLED_FILE.stat().st_size <= MAX_BYTES
 
 
+@pytest.mark.slow
 def test_it_loads_offline_and_declares_its_coverage(bundled: SentimentModel) -> None:
     info = bundled.info
     assert info.name == "ecoute-umsab-ngram-use" and info.path == BUNDLED_FILE
@@ -60,11 +61,13 @@ def test_it_loads_offline_and_declares_its_coverage(bundled: SentimentModel) -> 
     assert info.card["val"]["overall"]["macro_f1"] >= 58
 
 
+@pytest.mark.slow
 def test_it_gets_obvious_sentences_right_in_several_languages(bundled: SentimentModel) -> None:
     predictions = bundled.predict(list(OBVIOUS))
     assert [p.label if p else None for p in predictions] == list(OBVIOUS.values())
 
 
+@pytest.mark.slow
 def test_broken_and_empty_texts_neither_crash_nor_get_a_label(bundled: SentimentModel) -> None:
     texts = [
         "I hate this \ud800 broken app",  # a lone surrogate from a broken payload
@@ -80,6 +83,7 @@ def test_broken_and_empty_texts_neither_crash_nor_get_a_label(bundled: Sentiment
     assert all(p is not None for p in predictions[3:])
 
 
+@pytest.mark.slow
 def test_the_default_scorer_leaves_russian_unscored() -> None:
     options = {option.name: option.default for option in SentimentScorer.options}
     scorer = SentimentScorer(
@@ -105,6 +109,7 @@ def test_the_default_scorer_leaves_russian_unscored() -> None:
     assert results[1].sentiment.model.startswith("ecoute-umsab-ngram-use@")
 
 
+@pytest.mark.slow
 def test_info_tells_the_russian_limit(tmp_path: Path) -> None:
     app = AppContext(config_path=tmp_path / "none.toml")
     app.plugins().add_commands(cli)
@@ -117,6 +122,7 @@ def test_info_tells_the_russian_limit(tmp_path: Path) -> None:
     assert "val macro-F1: all" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_model(tmp_path: Path) -> None:
     subprocess.run(
         [

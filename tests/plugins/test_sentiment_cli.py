@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ecoute.engine.cli.app import AppContext
-from ecoute.engine.cli.main import cli
+from ecoute.cli.app import AppContext
+from ecoute.cli.main import cli
 from ecoute.plugins.scorers.sentiment.model import load_model
 from tests.plugins.sentiment_support import tiny_model
+
+# Every test here loads Flair or torch, or starts a process.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +45,7 @@ def ecoute(*args: str) -> subprocess.CompletedProcess[str]:
 def test_predict_prints_one_json_object_per_line_in_order(
     tiny: tuple[Path, Path], tmp_path: Path
 ) -> None:
+
     lines = ["I love it, wonderful", "", "awful, broken, useless", "Это ужасно", "tuesday meeting"]
     result = invoke(
         tmp_path, "sentiment", "predict", "--model", str(tiny[0]), stdin="\n".join(lines)

@@ -10,22 +10,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ecoute.plugins.scorers.sentiment.cache import PredictionCache
 from ecoute.plugins.scorers.sentiment.coverage import dominant_script, is_covered, primary_language
-from ecoute.plugins.scorers.sentiment.data import (
+from ecoute.plugins.scorers.sentiment.features import NgramHasher, normalise
+from ecoute.plugins.scorers.sentiment.model_location import (
+    BUNDLED_FILE,
+    SentimentModelError,
+    locate_model,
+)
+from ecoute.plugins.scorers.sentiment.training.data import (
     DataError,
-    clean_text,
     load_dataset,
     load_file,
     load_umsab,
+    unescape_tweet,
 )
-from ecoute.plugins.scorers.sentiment.evaluation import evaluate, score_group
-from ecoute.plugins.scorers.sentiment.features import NgramHasher, normalise
-from ecoute.plugins.scorers.sentiment.scorer import PredictionCache
-from ecoute.plugins.scorers.sentiment.source import (
-    BUNDLED_FILE,
-    SentimentModelError,
-    resolve_model_source,
-)
+from ecoute.plugins.scorers.sentiment.training.evaluation import evaluate, score_group
 from tests.plugins.sentiment_support import write_umsab_folder
 
 
@@ -68,6 +68,7 @@ def test_ids_stay_inside_the_tables_and_differ_between_texts() -> None:
     assert all(bags) and bags[0] != bags[1] != bags[2]
 
 
+@pytest.mark.slow
 def test_hashes_are_the_same_in_another_process() -> None:
     code = (
         "from ecoute.plugins.scorers.sentiment.features import NgramHasher\n"
@@ -182,8 +183,8 @@ def test_a_file_gets_a_seeded_validation_split(tmp_path: Path) -> None:
 
 
 def test_exported_tweet_escapes_are_undone() -> None:
-    assert clean_text("i\\u2019m happy &amp; free ") == "i’m happy & free"
-    assert clean_text("lol \\ud83d\\ude02 ok \\ud800") == "lol 😂 ok \ufffd"
+    assert unescape_tweet("i\\u2019m happy &amp; free ") == "i’m happy & free"
+    assert unescape_tweet("lol \\ud83d\\ude02 ok \\ud800") == "lol 😂 ok \ufffd"
 
 
 def test_macro_scores_by_hand() -> None:
@@ -223,25 +224,26 @@ def test_prediction_cache_is_bounded_lru() -> None:
 
 
 def test_model_settings_are_classified_without_flair(tmp_path: Path) -> None:
-    assert resolve_model_source("bundled").path == BUNDLED_FILE
-    assert resolve_model_source("sentiment").kind == "flair"
-    assert resolve_model_source("sentiment").languages == ("en",)
-    assert resolve_model_source("someone/tweet-sentiment").kind == "hub"
+    assert locate_model("bundled").path == BUNDLED_FILE
+    assert locate_model("sentiment").kind == "flair"
+    assert locate_model("sentiment").languages == ("en",)
+    assert locate_model("someone/tweet-sentiment").kind == "hub"
     existing = tmp_path / "model.pt"
     existing.write_bytes(b"x")
-    assert resolve_model_source(str(existing)).kind == "file"
-    assert resolve_model_source("./missing/model.pt").kind == "file"
+    assert locate_model(str(existing)).kind == "file"
+    assert locate_model("./missing/model.pt").kind == "file"
     with pytest.raises(SentimentModelError, match="unknown sentiment model 'not a model'"):
-        resolve_model_source("not a model")
+        locate_model("not a model")
     with pytest.raises(SentimentModelError, match="does not exist"):
-        resolve_model_source(str(tmp_path / "nope.pt")).fetch()
+        locate_model(str(tmp_path / "nope.pt")).fetch()
 
 
+@pytest.mark.slow
 def test_the_plugin_and_its_commands_load_no_heavy_library() -> None:
     code = (
         "import sys, json\n"
         "import ecoute.plugins.scorers.sentiment as s\n"
-        "from ecoute.engine.cli.main import main\n"
+        "from ecoute.cli.main import main\n"
         "try:\n    main(['sentiment', '--help'])\nexcept SystemExit:\n    pass\n"
         "print(json.dumps([m for m in ('flair', 'torch') if m in sys.modules]))"
     )

@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 
 from ecoute.plugins.scorers.sentiment.model import load_model
-from ecoute.plugins.scorers.sentiment.source import SentimentModelError
+from ecoute.plugins.scorers.sentiment.model_location import SentimentModelError
 from tests.plugins.sentiment_support import tiny_model
+
+# Every test here loads Flair or torch, or starts a process.
+pytestmark = pytest.mark.slow
+
 
 OBVIOUS = {
     "I love this app, wonderful and amazing, thanks": "positive",
@@ -97,9 +101,9 @@ def test_a_language_scored_near_chance_is_trained_on_but_not_declared_covered(
 ) -> None:
     import random
 
-    from ecoute.plugins.scorers.sentiment.data import load_dataset
-    from ecoute.plugins.scorers.sentiment.recipe import TrainingConfig
-    from ecoute.plugins.scorers.sentiment.training import train_model
+    from ecoute.plugins.scorers.sentiment.training.data import load_dataset
+    from ecoute.plugins.scorers.sentiment.training.recipe import TrainingConfig
+    from ecoute.plugins.scorers.sentiment.training.trainer import train_model
     from tests.plugins.sentiment_support import TINY_RECIPE, write_umsab_folder
 
     data = write_umsab_folder(tmp_path / "data", val_per_label=20)

@@ -15,8 +15,8 @@ import pytest
 from ecoute.engine import ComponentContext, Mention, Sentiment
 from ecoute.engine.health import Health
 from ecoute.engine.runtime.scoring import ScorerSlot, ScoringChain
+from ecoute.plugins.scorers.sentiment.model_location import SentimentModelError
 from ecoute.plugins.scorers.sentiment.scorer import RELOAD_AFTER_SECONDS, SentimentScorer
-from ecoute.plugins.scorers.sentiment.source import SentimentModelError
 from tests.conftest import FakeClock
 from tests.engine.helpers import demo_config, run_once
 from tests.plugins.sentiment_support import tiny_model
@@ -52,6 +52,7 @@ def _labels(results: Sequence[Any]) -> list[str | None]:
     return [r.sentiment.label if r is not None and r.sentiment else None for r in results]
 
 
+@pytest.mark.slow
 def test_each_mention_gets_label_confidence_model_and_coverage(
     tiny: Path, clock: FakeClock
 ) -> None:
@@ -70,6 +71,7 @@ def test_each_mention_gets_label_confidence_model_and_coverage(
     assert first.sentiment.covered and 0.34 < first.sentiment.confidence <= 1
 
 
+@pytest.mark.slow
 def test_identical_texts_are_predicted_once_and_remembered(
     tiny: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -99,6 +101,7 @@ def test_identical_texts_are_predicted_once_and_remembered(
     assert scorer.cache.hits >= 1 and len(scorer.cache) == 3
 
 
+@pytest.mark.slow
 def test_a_small_cache_forgets_and_predicts_again(
     tiny: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -113,6 +116,7 @@ def test_a_small_cache_forgets_and_predicts_again(
     assert asked == [["love it", "hate it"], ["love it"]]
 
 
+@pytest.mark.slow
 def test_uncovered_languages_are_skipped_by_default_or_flagged(
     tiny: Path, clock: FakeClock
 ) -> None:
@@ -129,6 +133,7 @@ def test_uncovered_languages_are_skipped_by_default_or_flagged(
     assert coverage == [False, False, False, True]
 
 
+@pytest.mark.slow
 def test_the_languages_option_narrows_coverage(tiny: Path, clock: FakeClock) -> None:
     scorer = _scorer(clock, model=str(tiny), languages=["EN"])
     results = scorer.score([_mention(1, "love it", "en"), _mention(2, "j'adore", "fr")])
@@ -136,6 +141,7 @@ def test_the_languages_option_narrows_coverage(tiny: Path, clock: FakeClock) -> 
     assert scorer.model.info.languages == ("en",)
 
 
+@pytest.mark.slow
 def test_empty_and_already_scored_mentions_are_left_alone(tiny: Path, clock: FakeClock) -> None:
     upstream = Sentiment("neutral", 0.5, "someone-else@1")
     results = _scorer(clock, model=str(tiny)).score(
@@ -149,6 +155,7 @@ def test_empty_and_already_scored_mentions_are_left_alone(tiny: Path, clock: Fak
     assert _labels(results)[2] == "negative"  # the title is read with the text
 
 
+@pytest.mark.slow
 def test_an_unloadable_model_is_a_clear_error_retried_only_after_a_wait(
     tiny: Path, tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -174,13 +181,14 @@ def test_the_runtime_goes_on_without_a_failing_sentiment_scorer(
     scorer = _scorer(clock, model=str(tmp_path / "none.pt"))
     health = Health("scorer:sentiment", "scorer")
     chain = ScoringChain([ScorerSlot(scorer, health)], clock)
-    kept = chain.score([_mention(1, "love it"), _mention(2, "hate it")])
-    assert [m.id for m in kept] == ["x:1", "x:2"]
+    kept, deferred = chain.score([_mention(1, "love it"), _mention(2, "hate it")])
+    assert [m.id for m in kept] == ["x:1", "x:2"] and deferred == frozenset()
     assert all(m.sentiment is None for m in kept)
     assert health.state == "backing_off"
     assert "none.pt" in health.reason and "does not exist" in health.reason
 
 
+@pytest.mark.slow
 def test_an_engine_run_stores_sentiment_and_flags_russian(tiny: Path, tmp_path: Path) -> None:
     config = demo_config(
         tmp_path,

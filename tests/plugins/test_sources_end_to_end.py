@@ -85,6 +85,10 @@ type = "hackernews"
 name = "hn"
 queries = ["acme cloud"]
 base_url = "{self.algolia.base}"
+
+# Sources are the subject here: loading the sentiment model would only add seconds.
+[scorers.sentiment]
+enabled = false
 """,
             encoding="utf-8",
         )
@@ -99,6 +103,7 @@ base_url = "{self.algolia.base}"
             return [row[0] for row in connection.execute("SELECT id FROM mentions ORDER BY seq")]
 
 
+@pytest.mark.slow
 def test_run_once_stores_exactly_the_expected_mentions_and_resumes(
     server: HTTPServer, tmp_path: Path
 ) -> None:
@@ -142,6 +147,7 @@ def test_run_once_stores_exactly_the_expected_mentions_and_resumes(
     assert sorted(new) == sorted(["rss:https://news.example.org/c", LUCIE.format(5), "hn:103"])
 
 
+@pytest.mark.slow
 def test_saved_raw_payloads_import_through_the_same_normalisers(
     server: HTTPServer, tmp_path: Path
 ) -> None:
@@ -179,6 +185,7 @@ def test_the_runtime_waits_out_rate_limits_and_errors_on_the_injected_clock(
     assert health["source:fediverse"].errors == 1 and health["source:hn"].errors == 2
 
 
+@pytest.mark.slow
 def test_config_check_names_the_file_key_and_fix_of_a_bad_source_option(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text(

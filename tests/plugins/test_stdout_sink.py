@@ -154,6 +154,7 @@ def test_broken_pipe_stops_writing_quietly(monkeypatch: pytest.MonkeyPatch) -> N
     assert pipe.writes == 1
 
 
+@pytest.mark.slow
 def test_piped_into_head_exits_cleanly() -> None:
     program = textwrap.dedent(
         """

@@ -154,7 +154,9 @@ def test_topics_from_a_config_file_annotate_demo_mentions_in_the_store(tmp_path:
     config.write_text(
         '[engine]\nstore = "store.db"\nbatch_size = 100\nbatch_wait = 0.05\n'
         f'{TOPICS}\n[[sources]]\ntype = "jsonl"\nname = "demo-file"\n'
-        f'path = "{payloads}"\nplatform = "demo"\n',
+        f'path = "{payloads}"\nplatform = "demo"\n'
+        # Topics are the subject here: loading the sentiment model would only add seconds.
+        "[scorers.sentiment]\nenabled = false\n",
         encoding="utf-8",
     )
     report = run_once(config)
@@ -194,6 +196,7 @@ def test_topics_from_a_config_file_annotate_demo_mentions_in_the_store(tmp_path:
 # -- ecoute match ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_match_writes_one_json_object_per_line_in_order(tmp_path: Path) -> None:
     lines = ["I love acmee cloud", "", "nothing here", "Acme Cloud and #AcmeCloud"]
     result = ecoute("match", '"acme cloud" OR acme~1', stdin="\n".join(lines) + "\n")
@@ -219,6 +222,7 @@ def test_match_writes_one_json_object_per_line_in_order(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_match_reads_a_file_and_jsonl_passes_fields_through(tmp_path: Path) -> None:
     source = tmp_path / "posts.jsonl"
     rows = [
@@ -242,6 +246,7 @@ def test_match_reads_a_file_and_jsonl_passes_fields_through(tmp_path: Path) -> N
     assert "line 3: not a JSON object" in result.stderr and "3 line(s)" in result.stderr
 
 
+@pytest.mark.slow
 def test_match_with_an_invalid_query_exits_2_with_the_caret_message() -> None:
     result = ecoute("match", "acme OR (cloud", stdin="acme\n")
     assert result.returncode == 2
@@ -251,6 +256,7 @@ def test_match_with_an_invalid_query_exits_2_with_the_caret_message() -> None:
     assert "    acme OR (cloud\n            ^" in result.stderr
 
 
+@pytest.mark.slow
 def test_match_never_lets_text_steer_the_terminal() -> None:
     hostile = "acme \x1b[31mred\x1b[0m \u009b2J \u202eevil"
     result = ecoute("match", "acme", stdin=hostile + "\n")
@@ -261,6 +267,7 @@ def test_match_never_lets_text_steer_the_terminal() -> None:
     assert out["matched"] and out["terms"][0]["found"] == "acme"
 
 
+@pytest.mark.slow
 def test_match_lang_option_applies_the_common_word_guard_of_that_language() -> None:
     english = ecoute("match", "--lang", "en", "cloud", stdin="Acme Clou\n")
     french = ecoute("match", "--lang", "fr", "cloud", stdin="Acme Clou\n")
@@ -268,6 +275,7 @@ def test_match_lang_option_applies_the_common_word_guard_of_that_language() -> N
     assert json.loads(french.stdout)["matched"] is False
 
 
+@pytest.mark.slow
 def test_match_is_listed_in_help() -> None:
     result = ecoute("--help")
     assert "match" in result.stdout

@@ -1,7 +1,9 @@
 """Built-in sentiment plugin: the ``sentiment`` scorer and the ``ecoute sentiment`` commands.
 
 This module is imported at every ecoute start, so it imports neither Flair nor
-torch: the scorer loads its model on first use and the commands import lazily.
+torch: the scorer loads its model in ``prepare()`` (or on first use) and the commands
+import lazily. The ``training`` subpackage (trainer, data, evaluation) is imported
+only by ``ecoute sentiment train|eval``.
 """
 
 from __future__ import annotations

@@ -1,50 +1,76 @@
-"""``ecoute sentiment predict|eval|info|train``: thin wiring; Flair is imported inside commands."""
+"""``ecoute sentiment predict|info``, and ``train|eval`` loaded from ``training`` when run.
+
+Thin wiring: Flair is imported inside the commands, and the training package only by
+the group when ``train`` or ``eval`` is the command asked for.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TextIO
 
 import click
 
-from ecoute.engine import EcouteError, clean_line
+from ecoute.engine import clean_line
 
+from .cli_support import configured_settings, load_configured_model, model_options
 from .coverage import is_covered
-from .evaluation import format_report
-from .recipe import BUNDLED_NOTES, TrainingConfig
 
-if TYPE_CHECKING:
-    from .model import SentimentModel
+# name -> (attribute of the training CLI module, its one-line help for listings)
+TRAINING_COMMANDS: dict[str, tuple[str, str]] = {
+    "eval": (
+        "eval_command",
+        "Macro-F1 and macro-recall per language and overall on labelled data.",
+    ),
+    "train": ("train_command", "Train a hashed n-gram Flair TextClassifier and save it to OUT."),
+}
+TRAINING_CLI = f"{__package__}.training.cli"
 
-_DEVICES = click.Choice(["auto", "cpu", "cuda"])
-RECIPE = TrainingConfig()
+
+class SentimentGroup(click.Group):
+    """A click group that imports the training commands only when one of them runs.
+
+    Listing them (``ecoute sentiment --help``) uses the help lines of
+    :data:`TRAINING_COMMANDS` and imports nothing from ``training``.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *TRAINING_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in TRAINING_COMMANDS:
+            attribute, _ = TRAINING_COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(TRAINING_CLI), attribute)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is None:
+                # A stand-in carrying the help line, shortened exactly as click shortens it.
+                command = click.Command(name, help=TRAINING_COMMANDS[name][1])
+            if not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
-@click.group("sentiment")
+@click.group("sentiment", cls=SentimentGroup)
 def sentiment_group() -> None:
     """Predict, evaluate, inspect and train sentiment models."""
 
 
-def _model_options(command: Any) -> Any:
-    command = click.option(
-        "--model",
-        "model_spec",
-        help='"bundled", a Flair model name, a hub id or a .pt file '
-        "(default: [scorers.sentiment] model, else bundled).",
-    )(command)
-    command = click.option("--device", type=_DEVICES, help="auto, cpu or cuda.")(command)
-    return click.option("--batch-size", type=click.IntRange(min=1), help="Texts per batch.")(
-        command
-    )
-
-
 @sentiment_group.command("predict")
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
-@_model_options
+@model_options
 @click.option("--lang", help="Language of the input (ISO 639-1), for the coverage check.")
 def predict_command(
     file: TextIO,
@@ -59,8 +85,8 @@ def predict_command(
     confidence, and covered (false when the model does not cover the text's
     language or script).
     """
-    settings = _settings()
-    model = _load(settings, model_spec, device)
+    settings = configured_settings()
+    model = load_configured_model(settings, model_spec, device)
     size = batch_size or int(settings.get("batch_size", 64))
     info = model.info
     for chunk in _chunks((line.rstrip("\r\n") for line in file), size * 16):
@@ -76,69 +102,15 @@ def predict_command(
         sys.stdout.flush()
 
 
-@sentiment_group.command("eval")
-@click.option(
-    "--data",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="A UMSAB-style folder or a CSV/JSONL file of text,label[,lang].",
-)
-@click.option(
-    "--split",
-    type=click.Choice(["val", "train"]),
-    default="val",
-    show_default=True,
-    help="Which split of a folder to score.",
-)
-@_model_options
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def eval_command(
-    data: Path,
-    split: str,
-    model_spec: str | None,
-    device: str | None,
-    batch_size: int | None,
-    as_json: bool,
-) -> None:
-    """Macro-F1 and macro-recall per language and overall on labelled data."""
-    from .data import DataError, load_file, load_umsab
-    from .evaluation import evaluate
-
-    examples = list(load_umsab(data, split)) if data.is_dir() else load_file(data)
-    if not examples:
-        raise DataError(f"{data}: no {split} examples found")
-    settings = _settings()
-    model = _load(settings, model_spec, device)
-    size = batch_size or int(settings.get("batch_size", 64))
-    predictions = model.predict([e.text for e in examples], size)
-    report = evaluate(
-        [e.label for e in examples],
-        [p.label if p else None for p in predictions],
-        [e.lang for e in examples],
-    )
-    info = model.info
-    covered = {
-        score.group: not info.languages or score.group in info.languages
-        for score in report.languages
-    }
-    if as_json:
-        payload = {"model": info.model_id, "data": str(data), "split": split, **report.to_dict()}
-        payload["covered"] = covered
-        click.echo(json.dumps(payload, indent=2))
-        return
-    click.echo(f"model {info.model_id} on {data} ({split})")
-    click.echo(format_report(report, covered))
-
-
 @sentiment_group.command("info")
-@_model_options
+@model_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info_command(
     model_spec: str | None, device: str | None, batch_size: int | None, as_json: bool
 ) -> None:
     """Which model is active, what it covers, its size and where it was loaded from."""
-    settings = _settings()
-    model = _load(settings, model_spec, device)
+    settings = configured_settings()
+    model = load_configured_model(settings, model_spec, device)
     info = model.info
     rule = str(settings.get("out_of_coverage", "skip"))
     payload = {
@@ -185,137 +157,6 @@ def info_command(
         scores = ", ".join(f"{s['group']} {s['macro_f1']:.1f}" for s in val["languages"])
         lines.append(clean_line(f"val macro-F1: all {val['overall']['macro_f1']:.1f}; {scores}"))
     click.echo("\n".join(lines))
-
-
-@sentiment_group.command("train")
-@click.option(
-    "--data",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="A UMSAB-style folder (train and val splits) or a CSV/JSONL of text,label[,lang].",
-)
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the model file.",
-)
-@click.option(
-    "--seed",
-    type=int,
-    default=RECIPE.seed,
-    show_default=True,
-    help="Same data, options and seed: the same file.",
-)
-@click.option("--epochs", type=click.IntRange(min=1), default=RECIPE.epochs, show_default=True)
-@click.option("--learning-rate", type=float, default=RECIPE.learning_rate, show_default=True)
-@click.option(
-    "--char-bits", type=click.IntRange(8, 24), default=RECIPE.char_bits, show_default=True
-)
-@click.option(
-    "--word-bits", type=click.IntRange(8, 24), default=RECIPE.word_bits, show_default=True
-)
-@click.option(
-    "--dimensions", type=click.IntRange(min=1), default=RECIPE.dimensions, show_default=True
-)
-@click.option(
-    "--pretrained/--no-pretrained",
-    default=RECIPE.pretrained,
-    show_default=True,
-    help="Add the frozen multilingual sentence encoder (needs the 'train' extra).",
-)
-@click.option(
-    "--encoder-dimensions",
-    type=click.IntRange(min=1, max=512),
-    default=RECIPE.encoder_dimensions,
-    show_default=True,
-    help="Dimensions kept per subword vector of the sentence encoder.",
-)
-@click.option("--name", default="custom-sentiment", show_default=True, help="Model name.")
-@click.option("--note", "notes", multiple=True, help="A note for the model card (repeatable).")
-@click.option("--bundled-notes", is_flag=True, help="Add the bundled model's notes.")
-@click.option(
-    "--threads", type=click.IntRange(min=1), default=1, show_default=True, help="Torch threads."
-)
-@click.option("--quiet", is_flag=True, help="No training log on stderr.")
-def train_command(
-    data: Path,
-    out: Path,
-    seed: int,
-    epochs: int,
-    learning_rate: float,
-    char_bits: int,
-    word_bits: int,
-    dimensions: int,
-    pretrained: bool,
-    encoder_dimensions: int,
-    name: str,
-    notes: tuple[str, ...],
-    bundled_notes: bool,
-    threads: int,
-    quiet: bool,
-) -> None:
-    """Train a hashed n-gram Flair TextClassifier and save it to OUT.
-
-    The epoch with the best validation macro-F1 is kept (a file's validation
-    split is a seeded 10% of it).
-    """
-    from .data import load_dataset
-
-    dataset = load_dataset(data, seed=seed)  # bad data is reported before Flair loads
-    from .training import print_progress, train_model
-
-    config = TrainingConfig(
-        word_bits=word_bits,
-        char_bits=char_bits,
-        dimensions=dimensions,
-        pretrained=pretrained,
-        encoder_dimensions=encoder_dimensions,
-        epochs=epochs,
-        learning_rate=learning_rate,
-        seed=seed,
-    )
-    all_notes = [*(BUNDLED_NOTES if bundled_notes else ()), *notes]
-    result = train_model(
-        dataset,
-        out,
-        config,
-        name=name,
-        notes=all_notes,
-        threads=threads,
-        progress=None if quiet else print_progress,
-    )
-    click.echo(
-        f"wrote {result.path} ({result.size_bytes / 1e6:.1f} MB), best epoch {result.best_epoch}"
-    )
-    if result.val is not None:
-        click.echo(format_report(result.val, {}))
-
-
-def _settings() -> dict[str, Any]:
-    """The ``[scorers.sentiment]`` table of the active config (empty when there is none)."""
-    app = click.get_current_context().find_root().obj
-    config_of = getattr(app, "config", None)
-    if config_of is None:
-        return {}
-    config = config_of()
-    entry = config.scorers.get("sentiment")
-    return dict(entry.settings) if entry is not None else {}
-
-
-def _load(settings: dict[str, Any], model_spec: str | None, device: str | None) -> SentimentModel:
-    from .model import load_model
-
-    spec = model_spec or str(settings.get("model", "bundled"))
-    languages = settings.get("languages") or []
-    if not isinstance(languages, list):
-        raise EcouteError("[scorers.sentiment] languages must be a list of language codes")
-    return load_model(
-        spec,
-        device=device or str(settings.get("device", "auto")),
-        threads=int(settings.get("threads", 1)),
-        languages=[str(code).lower() for code in languages],
-    )
 
 
 def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:

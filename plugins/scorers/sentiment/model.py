@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecoute.engine import SentimentLabel
-from ecoute.engine.cleanup import clean_text
+from ecoute.engine import SentimentLabel, clean_text
 
-from .source import ModelSource, SentimentModelError, resolve_model_source
+from .model_location import ModelLocation, SentimentModelError, locate_model
 
 log = logging.getLogger("ecoute.scorer.sentiment")
 
@@ -123,9 +122,9 @@ def load_model(
     Raises:
         SentimentModelError: naming the model, why it failed and what to do.
     """
-    source = resolve_model_source(spec)
-    if source.path is not None:
-        source.fetch()  # a missing file is reported before the slow imports
+    location = locate_model(spec)
+    if location.path is not None:
+        location.fetch()  # a missing file is reported before the slow imports
     resolved_device = _resolve_device(device)
     import flair
     import torch
@@ -136,11 +135,11 @@ def load_model(
     if threads is not None:
         torch.set_num_threads(threads)
     flair.device = torch.device(resolved_device)
-    path = source.fetch()
-    classifier = _load_classifier(source, path)
+    path = location.fetch()
+    classifier = _load_classifier(location, path)
     classifier.to(flair.device)
     classifier.eval()
-    info = _describe(source, path, classifier, resolved_device, languages)
+    info = _describe(location, path, classifier, resolved_device, languages)
     return SentimentModel(classifier, info)
 
 
@@ -152,7 +151,8 @@ def _resolve_device(device: str) -> str:
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise SentimentModelError(
             f'device = "{device}" but torch sees no GPU here\n'
-            '  fix: set [scorers.sentiment] device = "auto" or "cpu"'
+            '  fix: set [scorers.sentiment] device = "auto" or "cpu"',
+            summary="no GPU for device = cuda",
         )
     return device
 
@@ -166,38 +166,40 @@ def _quiet_flair() -> None:
     flair_log.setLevel(logging.WARNING)
 
 
-def _load_classifier(source: ModelSource, path: Path) -> Any:
+def _load_classifier(location: ModelLocation, path: Path) -> Any:
     from flair.models import TextClassifier
 
     try:
         classifier = TextClassifier.load(str(path))
     except Exception as exc:
         raise SentimentModelError(
-            f"sentiment model '{source.spec}' could not be loaded from {path}: "
+            f"sentiment model '{location.spec}' could not be loaded from {path}: "
             f"{type(exc).__name__}: {exc}\n"
             "  fix: point [scorers.sentiment] model at a file written by Flair's "
             "TextClassifier.save() (`ecoute sentiment train` writes one), or use "
-            'model = "bundled"'
+            'model = "bundled"',
+            summary=f"unreadable model file: {path.name}",
         ) from exc
     if not isinstance(classifier, TextClassifier):
         raise SentimentModelError(
-            f"sentiment model '{source.spec}' ({path}) is a {type(classifier).__name__}, "
-            "not a Flair TextClassifier\n  fix: use a text classification model"
+            f"sentiment model '{location.spec}' ({path}) is a {type(classifier).__name__}, "
+            "not a Flair TextClassifier\n  fix: use a text classification model",
+            summary=f"not a text classifier: {path.name}",
         )
     return classifier
 
 
 def _describe(
-    source: ModelSource, path: Path, classifier: Any, device: str, languages: Sequence[str]
+    location: ModelLocation, path: Path, classifier: Any, device: str, languages: Sequence[str]
 ) -> ModelInfo:
     card = classifier.model_card if isinstance(classifier.model_card, dict) else {}
     ecoute_card = card.get("ecoute") if isinstance(card.get("ecoute"), dict) else {}
     assert isinstance(ecoute_card, dict)
-    declared = tuple(languages) or tuple(ecoute_card.get("languages", ())) or source.languages
+    declared = tuple(languages) or tuple(ecoute_card.get("languages", ())) or location.languages
     labels = [str(item) for item in classifier.label_dictionary.get_items()]
     return ModelInfo(
-        spec=source.spec,
-        name=str(ecoute_card.get("name") or source.name),
+        spec=location.spec,
+        name=str(ecoute_card.get("name") or location.name),
         version=_file_digest(path),
         path=path,
         size_bytes=path.stat().st_size,
@@ -224,7 +226,8 @@ def _label_map(info: ModelInfo) -> dict[str, SentimentLabel]:
             f"sentiment model '{info.spec}' predicts labels ecoute cannot read as sentiment: "
             f"{', '.join(info.labels) or '(none)'}\n"
             "  fix: use a model whose labels are negative / neutral / positive "
-            "(any case; NEGATIVE / POSITIVE models work too)"
+            "(any case; NEGATIVE / POSITIVE models work too)",
+            summary="labels are not sentiment labels",
         )
     return mapping
 

@@ -1,59 +1,42 @@
-"""The ``sentiment`` scorer: a Flair model behind the Scorer contract, loaded on first use.
+"""The ``sentiment`` scorer: a Flair model behind the Scorer contract, loaded in the background.
 
-Flair is imported when the first batch arrives (in the scoring thread), never when
-the plugin loads. Identical texts are predicted once per batch and remembered in a
-bounded cache, so reposts and crossposts cost nothing. Mentions in languages or
-scripts the model does not cover are left unscored or flagged, as configured.
+Flair is imported by :meth:`SentimentScorer.prepare` (the engine calls it in a
+background thread at start) or by the first batch, never when the plugin loads.
+The scorer is deferrable: mentions are stored and shown while the model loads,
+and get their sentiment once it is ready. Identical texts are predicted once per
+batch and remembered in a bounded cache, so reposts and crossposts cost nothing.
+Mentions in languages or scripts the model does not cover are left unscored or
+flagged, as configured.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ecoute.engine import Annotations, ComponentContext, Mention, Option, Scorer, Sentiment
+from ecoute.engine import (
+    Annotations,
+    ComponentContext,
+    Mention,
+    Option,
+    Scorer,
+    Sentiment,
+    truncate_excerpt,
+)
 
+from .cache import PredictionCache
 from .coverage import is_covered
 
 if TYPE_CHECKING:
     from .model import Prediction, SentimentModel
-    from .source import SentimentModelError
+    from .model_location import SentimentModelError
 
 # A model that failed to load is tried again after this long; until then the same
 # error is raised at once (a download attempt or a 6 s Flair import is not free).
 RELOAD_AFTER_SECONDS = 600.0
-
-
-class PredictionCache:
-    """A bounded least-recently-used map from text to prediction."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Prediction | None] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def get(self, text: str) -> tuple[bool, Prediction | None]:
-        """(found, prediction); a found ``None`` means "Flair gives no label for this"."""
-        if text in self._items:
-            self._items.move_to_end(text)
-            self.hits += 1
-            return True, self._items[text]
-        self.misses += 1
-        return False, None
-
-    def put(self, text: str, prediction: Prediction | None) -> None:
-        """Remember a prediction, forgetting the least recently used beyond ``size``."""
-        if self.size <= 0:
-            return
-        self._items[text] = prediction
-        self._items.move_to_end(text)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+# Characters of a load failure shown by status(): it goes on a one-line status bar.
+STATUS_CHARS = 80
 
 
 class SentimentScorer(Scorer):
@@ -61,6 +44,7 @@ class SentimentScorer(Scorer):
 
     name = "sentiment"
     order = 50
+    deferrable = True
     options = (
         Option(
             "model",
@@ -97,10 +81,37 @@ class SentimentScorer(Scorer):
         self._model: SentimentModel | None = None
         self._failure: SentimentModelError | None = None
         self._retry_at = 0.0
+        # prepare() loads in a background thread; a batch arriving meanwhile waits for
+        # that load instead of starting a second one.
+        self._loading = threading.Lock()
+
+    def prepare(self) -> None:
+        """Load the model before the first batch (the engine calls this in a background thread).
+
+        Raises:
+            SentimentModelError: the model cannot be loaded; :meth:`score` raises it too
+                until :data:`RELOAD_AFTER_SECONDS` have passed, then tries again.
+        """
+        self.load()
+
+    def status(self) -> str:
+        """``"ready"`` once the model is loaded, ``"error: <reason>"`` after a failed load.
+
+        Empty before the first load attempt (and while it runs).
+        """
+        if self._model is not None:
+            return "ready"
+        if self._failure is not None:
+            return f"error: {truncate_excerpt(self._failure.summary, STATUS_CHARS)}"
+        return ""
 
     @property
     def model(self) -> SentimentModel:
-        """The loaded model, loading it on first use.
+        """The loaded model, loading it on first use (see :meth:`load`)."""
+        return self.load()
+
+    def load(self) -> SentimentModel:
+        """The model, loaded now unless it already is; one load at a time across threads.
 
         Raises:
             SentimentModelError: the model cannot be loaded; raised again without a
@@ -108,7 +119,14 @@ class SentimentScorer(Scorer):
         """
         if self._model is not None:
             return self._model
-        from .source import SentimentModelError
+        with self._loading:
+            if self._model is not None:
+                return self._model  # loaded by the other thread while this one waited
+            return self._load()
+
+    def _load(self) -> SentimentModel:
+        """Try to load the model, or raise the last failure again until it is time to retry."""
+        from .model_location import SentimentModelError
 
         now = self.context.clock.monotonic()
         if self._failure is not None and now < self._retry_at:
@@ -124,16 +142,19 @@ class SentimentScorer(Scorer):
                 languages=[str(code).lower() for code in options["languages"]],
             )
         except Exception as exc:
-            reason = (
-                str(exc)
-                if isinstance(exc, SentimentModelError)
-                else f"sentiment model '{options['model']}' could not be loaded: "
-                f"{type(exc).__name__}: {exc}"
-            )
+            if isinstance(exc, SentimentModelError):
+                reason, summary = str(exc), exc.summary
+            else:
+                reason = (
+                    f"sentiment model '{options['model']}' could not be loaded: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+                summary = f"{type(exc).__name__}: {exc}"
             minutes = RELOAD_AFTER_SECONDS / 60
             self._failure = SentimentModelError(
                 f"{reason}\n  ecoute goes on without sentiment and tries to load it again "
-                f"in {minutes:.0f} min"
+                f"in {minutes:.0f} min",
+                summary=summary,
             )
             self._retry_at = now + RELOAD_AFTER_SECONDS
             self.context.logger.error("%s", self._failure)

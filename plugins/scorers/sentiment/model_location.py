@@ -16,21 +16,29 @@ FLAIR_NAMES: dict[str, tuple[str, ...]] = {
     "en-sentiment": ("en",),
     "sentiment-fast": ("en",),
 }
-SourceKind = Literal["bundled", "file", "flair", "hub"]
+LocationKind = Literal["bundled", "file", "flair", "hub"]
 
 
 class SentimentModelError(EcouteError):
-    """A sentiment model cannot be found, fetched or loaded; the message says what to do."""
+    """A sentiment model cannot be found, fetched or loaded; the message says what to do.
+
+    ``summary`` is a few words for status lines ("model file missing: x.pt"); it
+    defaults to the message's first line.
+    """
 
     exit_code = 2
 
+    def __init__(self, message: str, *, summary: str = "") -> None:
+        super().__init__(message)
+        self.summary = summary or message.split("\n", 1)[0]
+
 
 @dataclass(frozen=True, slots=True)
-class ModelSource:
+class ModelLocation:
     """A resolved ``model`` setting: its kind, a display name and the languages it is known for."""
 
     spec: str
-    kind: SourceKind
+    kind: LocationKind
     name: str
     path: Path | None = None
     languages: tuple[str, ...] = ()
@@ -43,7 +51,9 @@ class ModelSource:
         """
         if self.path is not None:
             if not self.path.is_file():
-                raise SentimentModelError(_missing_file_message(self))
+                raise SentimentModelError(
+                    _missing_file_message(self), summary=f"model file missing: {self.path.name}"
+                )
             return self.path
         try:
             if self.kind == "flair":
@@ -61,11 +71,12 @@ class ModelSource:
                 "  fix: it is fetched from the internet once and then cached by Flair "
                 "(under ~/.flair/models); run ecoute once with network access, or copy the "
                 'model file here and set [scorers.sentiment] model = "/path/to/model.pt", '
-                'or use model = "bundled", which works offline'
+                'or use model = "bundled", which works offline',
+                summary=f"download failed: {self.spec}",
             ) from exc
 
 
-def resolve_model_source(spec: str) -> ModelSource:
+def locate_model(spec: str) -> ModelLocation:
     """Classify a ``model`` setting without touching the network or importing Flair.
 
     Raises:
@@ -74,22 +85,24 @@ def resolve_model_source(spec: str) -> ModelSource:
     text = spec.strip()
     if not text:
         raise SentimentModelError(
-            'the sentiment model setting is empty\n  fix: model = "bundled" (the default)'
+            'the sentiment model setting is empty\n  fix: model = "bundled" (the default)',
+            summary="no model set",
         )
     if text == BUNDLED:
-        return ModelSource(text, "bundled", "bundled", path=BUNDLED_FILE)
+        return ModelLocation(text, "bundled", "bundled", path=BUNDLED_FILE)
     candidate = Path(text).expanduser()
     if candidate.exists() or _looks_like_path(text):
-        return ModelSource(text, "file", candidate.stem, path=candidate)
+        return ModelLocation(text, "file", candidate.stem, path=candidate)
     if text in FLAIR_NAMES:
-        return ModelSource(text, "flair", f"flair/{text}", languages=FLAIR_NAMES[text])
+        return ModelLocation(text, "flair", f"flair/{text}", languages=FLAIR_NAMES[text])
     if text.count("/") == 1 and all(part.strip() for part in text.split("/")):
-        return ModelSource(text, "hub", text)
+        return ModelLocation(text, "hub", text)
     known = ", ".join(sorted(FLAIR_NAMES))
     raise SentimentModelError(
         f"unknown sentiment model '{text}': not a file, not a Flair model name ({known}) "
         "and not a hub id (owner/name)\n"
-        '  fix: model = "bundled", a Flair name, a hub id, or the path of a .pt file'
+        '  fix: model = "bundled", a Flair name, a hub id, or the path of a .pt file',
+        summary=f"unknown model: {text}",
     )
 
 
@@ -97,14 +110,14 @@ def _looks_like_path(text: str) -> bool:
     return text.startswith(("/", "./", "../", "~")) or text.endswith((".pt", ".bin", ".pth"))
 
 
-def _missing_file_message(source: ModelSource) -> str:
-    if source.kind == "bundled":
+def _missing_file_message(location: ModelLocation) -> str:
+    if location.kind == "bundled":
         return (
-            f"the bundled sentiment model is missing from this installation ({source.path})\n"
+            f"the bundled sentiment model is missing from this installation ({location.path})\n"
             "  fix: reinstall ecoute, or rebuild the file with `make model` in a source checkout"
         )
     return (
-        f"sentiment model file '{source.spec}' does not exist ({source.path})\n"
+        f"sentiment model file '{location.spec}' does not exist ({location.path})\n"
         "  fix: correct [scorers.sentiment] model, or write a model there with "
         "`ecoute sentiment train --data DIR --out PATH`"
     )

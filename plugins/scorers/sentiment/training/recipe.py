@@ -1,6 +1,6 @@
 """The training recipe (table sizes, n-grams, optimiser settings) and the bundled model's.
 
-Kept apart from ``training`` so that the CLI can show defaults without importing Flair.
+Kept apart from ``trainer`` so that the CLI can show defaults without importing Flair.
 """
 
 from __future__ import annotations

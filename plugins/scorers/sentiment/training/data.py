@@ -87,7 +87,7 @@ def label_word(value: object, where: str) -> str:
     return word
 
 
-def clean_text(text: str) -> str:
+def unescape_tweet(text: str) -> str:
     """Undo escaping seen in exported tweets: HTML entities and literal ``\\uXXXX``.
 
     Escaped UTF-16 surrogate pairs become the character they encode; a lone surrogate
@@ -143,7 +143,7 @@ def load_umsab(root: Path, split: str) -> Iterable[Example]:
         lang = LANGUAGE_CODES.get(folder.name.lower(), folder.name.lower())
         for number, (text, label) in enumerate(zip(texts, labels, strict=True), start=1):
             word = label_word(label, f"{labels_path}:{number}")
-            cleaned = clean_text(text)
+            cleaned = unescape_tweet(text)
             if cleaned:
                 yield Example(cleaned, word, lang)
 
@@ -196,4 +196,4 @@ def _example(record: dict[str, object], where: str) -> Example:
     if record.get("label") in (None, ""):
         raise DataError(f"{where}: 'label' is missing")
     lang = record.get("lang") or ""
-    return Example(clean_text(text), label_word(record["label"], where), str(lang).lower())
+    return Example(unescape_tweet(text), label_word(record["label"], where), str(lang).lower())
