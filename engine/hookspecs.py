@@ -166,11 +166,14 @@ def shutdown(engine: EngineInfo) -> None:
 
 @hookspec
 def mentions_stored(mentions: Sequence[Mention]) -> None:
-    """A batch was committed by the primary sink.
+    """A batch of new or updated mentions was committed to the engine's store.
 
     Called from the runtime's event loop right after each commit, with the
-    mentions as stored (scored, deduplicated within the batch). Use it for
-    alerts or metrics; do not block: hand slow work to a thread or a queue.
+    mentions as stored (scored, deduplicated within the batch), once per
+    batch. Mentions stored while a deferrable scorer (the sentiment model)
+    was still loading come here at once, without its annotations; they are
+    not announced again when those are filled in. Use it for alerts or
+    metrics; do not block: hand slow work to a thread or a queue.
 
     Args:
         mentions: the committed batch; do not mutate it.

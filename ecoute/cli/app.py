@@ -42,6 +42,10 @@ class AppContext:
             self._config.engine.store = self.store_override
         return self._config
 
+    def use_config(self, config: Config) -> None:
+        """Run the next commands on ``config`` instead of the file (``ecoute demo``)."""
+        self._config = config
+
     def plugins(self) -> Plugins:
         """The plugin manager, honouring the config's disabled and required plugins."""
         if self._plugins is None:

@@ -127,7 +127,7 @@ def demo_command(app: AppContext, headless: bool, rate: float, seed: int, reset:
         shutil.rmtree(workspace)
     write_config(config_path, demo_config(rate=rate, seed=seed, stdout=headless))
     config = load_config(config_path, must_exist=True)
-    app._config = config
+    app.use_config(config)
     if headless:
         click.echo(f"ecoute demo: workspace {workspace} (Ctrl-C to stop)", err=True)
         engine = Engine(config, app.plugins(), environ=app.environ, stop_when_sink_gone=True)

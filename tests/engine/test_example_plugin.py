@@ -44,9 +44,14 @@ def test_example_plugin_installs_registers_and_scores(tmp_path: Path) -> None:
     )
     rows = {row["name"]: row for row in json.loads(listed.stdout)}
     assert rows["shout"]["version"] == "0.1.0"
-    assert rows["shout"]["registered"] == {"scorers": ["shout"]}
+    assert rows["shout"]["registered"] == {"scorers": ["shout"], "sinks": ["shout-count"]}
 
-    config = demo_config(tmp_path, limit=10, extra="[scorers.shout]\nthreshold = 0.0\n")
+    counts = tmp_path / "counts.json"
+    config = demo_config(
+        tmp_path,
+        limit=10,
+        extra=f'[scorers.shout]\nthreshold = 0.0\n\n[[sinks]]\ntype = "shout-count"\npath = "{counts}"\n',
+    )
     run = subprocess.run(
         [sys.executable, "-m", "ecoute", "--config", str(config), "run", "--once"],
         capture_output=True,
@@ -74,6 +79,7 @@ def test_example_plugin_installs_registers_and_scores(tmp_path: Path) -> None:
     )
     flags = [json.loads(line)["flags"] for line in found.stdout.splitlines()]
     assert len(flags) == 10 and all("shouting" in f for f in flags)  # threshold 0: all shout
+    assert json.loads(counts.read_text(encoding="utf-8")) == {"seen": 10, "shouting": 10}
 
     disabled = subprocess.run(
         [sys.executable, "-m", "ecoute", "plugins", "--json"],

@@ -1,10 +1,13 @@
-"""An example third-party ecoute plugin: flags mentions written mostly in capitals."""
+"""An example third-party ecoute plugin: flags mentions written mostly in capitals,
+and counts them in a small JSON file."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from ecoute.engine import Annotations, Mention, Option, Scorer, hookimpl
+from ecoute.engine import Annotations, ComponentContext, Mention, Option, Scorer, Sink, hookimpl
 
 
 class ShoutScorer(Scorer):
@@ -26,7 +29,34 @@ class ShoutScorer(Scorer):
         return results
 
 
+class ShoutCountSink(Sink):
+    """Counts the mentions it receives and how many of them shout, in a JSON file."""
+
+    type = "shout-count"
+    options = (Option("path", str, required=True, help="JSON file to keep the counts in"),)
+    description = "counts shouted mentions in a JSON file"
+
+    def __init__(self, context: ComponentContext) -> None:
+        super().__init__(context)
+        self.path = Path(context.options["path"]).expanduser()
+        self.seen = 0
+        self.shouting = 0
+
+    def write(self, batch: Sequence[Mention]) -> None:
+        """Count the batch and rewrite the file."""
+        self.seen += len(batch)
+        self.shouting += sum("shouting" in mention.flags for mention in batch)
+        counts = {"seen": self.seen, "shouting": self.shouting}
+        self.path.write_text(json.dumps(counts) + "\n", encoding="utf-8")
+
+
 @hookimpl
 def register_scorers(register: Callable[[type[Scorer]], None]) -> None:
     """Give ecoute the shout scorer."""
     register(ShoutScorer)
+
+
+@hookimpl
+def register_sinks(register: Callable[[type[Sink]], None]) -> None:
+    """Give ecoute the shout-count sink."""
+    register(ShoutCountSink)
