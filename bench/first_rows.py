@@ -69,9 +69,9 @@ def one_run() -> tuple[float, float]:
         first_line = scored = None
         try:
             while time.perf_counter() - start < TIMEOUT and (first_line is None or scored is None):
-                if first_line is None and selector.select(timeout=0.01):
-                    if process.stdout.readline():
-                        first_line = time.perf_counter() - start
+                readable = first_line is None and selector.select(timeout=0.01)
+                if readable and process.stdout.readline():
+                    first_line = time.perf_counter() - start
                 if scored is None and first_scored(store):
                     scored = time.perf_counter() - start
                 if first_line is not None and scored is None:

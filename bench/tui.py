@@ -154,7 +154,7 @@ def filter_mix(now: datetime) -> list[tuple[str, Any]]:
 
 async def filter_changes(store: Path, now: datetime, rounds: int, size: tuple[int, int]) -> Any:
     """Per filter: TUI latencies (set -> painted) and Store.page latencies."""
-    from ecoute.engine.store import Store
+    from ecoute.engine.store import open_store
     from ecoute.tui.app import EcouteApp
     from ecoute.tui.messages import FeedShown
     from ecoute.tui.options import TuiOptions
@@ -179,15 +179,15 @@ async def filter_changes(store: Path, now: datetime, rounds: int, size: tuple[in
     raw: dict[str, list[float]] = {label: [] for label, _ in mix}
     async with app.run_test(size=size, message_hook=hook):
         await asyncio.wait_for(shown.get(), 60)
-        screen = app.feed_screen
+        bar, pane = app.feed_screen.filter_bar, app.feed_screen.feed_pane
         for _ in range(rounds):
             for label, filters in mix:
                 started = time.perf_counter()
-                screen.filters = filters
-                while await asyncio.wait_for(shown.get(), 60) != screen.generation:
+                bar.filters = filters  # the filters' one owner; the feed pane reads the page
+                while await asyncio.wait_for(shown.get(), 60) != pane.generation:
                     pass
                 tui[label].append(time.perf_counter() - started)
-    with Store(store, readonly=True) as reader:
+    with open_store(store, readonly=True) as reader:
         for _ in range(rounds):
             for label, filters in mix:
                 started = time.perf_counter()
@@ -199,7 +199,7 @@ async def filter_changes(store: Path, now: datetime, rounds: int, size: tuple[in
 async def live_latency(store: Path, now: datetime, samples: int) -> list[float]:
     """Seconds from another connection's commit to the row painted (0.5 s polling)."""
     from ecoute.engine.records import Mention
-    from ecoute.engine.store import Store
+    from ecoute.engine.store import open_store
     from ecoute.tui.app import EcouteApp
     from ecoute.tui.messages import LiveRows
     from ecoute.tui.options import TuiOptions
@@ -215,7 +215,7 @@ async def live_latency(store: Path, now: datetime, samples: int) -> list[float]:
     ids = [f"bench:live-{time.time_ns()}-{i}" for i in range(samples)]
     async with app.run_test(size=(160, 45), message_hook=hook) as pilot:
         await pilot.pause()
-        with Store(store) as writer:
+        with open_store(store) as writer:
             for i, mention_id in enumerate(ids):
                 moment = now + timedelta(seconds=i)
                 mention = Mention(
@@ -268,13 +268,13 @@ def main() -> None:
 
     from tui_store import build_store
 
-    from ecoute.engine.store import Store
+    from ecoute.engine.store import open_store
 
     if not args.store.exists():
         print(f"generating {args.n:,} mentions into {args.store} (once) ...", file=sys.stderr)
         build_store(args.store, args.n)
-    Store(args.store).close()  # upgrade the schema once, outside the timings
-    with Store(args.store, readonly=True) as reader:
+    open_store(args.store).close()  # upgrade the schema once, outside the timings
+    with open_store(args.store, readonly=True) as reader:
         total = reader.count()
         newest = reader.page(limit=1).rows[0].mention.created_at
     now = newest + timedelta(minutes=1)

@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,11 @@ log = logging.getLogger("ecoute.runtime")
 IDLE_SECONDS = 1.0
 # While mentions wait for a deferrable scorer, look for its readiness this often.
 PENDING_POLL_SECONDS = 0.1
+# Deferrable scorers start loading after the first commit (or this long after the
+# start): importing torch holds the interpreter for seconds, which would delay the
+# first rows by as much if it ran alongside them.
+DEFERRED_PREPARE_AFTER_SECONDS = 1.0
+SINKS_FIRST_SECONDS = 0.1
 HEALTH_SAVE_SECONDS = 2.0
 DRAIN_SECONDS = 30.0
 SIGNAL_DEBOUNCE_SECONDS = 0.3
@@ -93,6 +99,7 @@ class Engine:
         self.health: dict[str, Health] = {}
         self.report = RunReport()
         self._stop = asyncio.Event()
+        self._first_commit = asyncio.Event()
         self._signals = 0
         self._first_signal_at = 0.0
 
@@ -200,10 +207,9 @@ class Engine:
         scored: asyncio.Queue[Batch | None] = asyncio.Queue(2)
         normalising = Normalising(self.plugins.normalisers(), self.health)
         scoring_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scorers")
-        # Models load in their own thread while the first mentions already flow.
-        preparing_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
         chain.begin_preparation()
-        preparing = asyncio.get_running_loop().run_in_executor(preparing_thread, chain.prepare)
+        self._prepare_in_background(chain, deferrable=False)
+        deferred_prepare = asyncio.create_task(self._prepare_deferrable_later(chain))
         pollers = [
             asyncio.create_task(
                 SourcePoller(
@@ -260,9 +266,26 @@ class Engine:
             await asyncio.wait_for(asyncio.gather(*stages[3:]), DRAIN_SECONDS)
         health_task.cancel()
         await asyncio.gather(health_task, return_exceptions=True)
-        await asyncio.gather(preparing, return_exceptions=True)
-        preparing_thread.shutdown(wait=True)
+        # A model still loading with nothing waiting for it is left to its daemon
+        # thread: a run that stored nothing new must not wait seconds for it.
+        deferred_prepare.cancel()
+        await asyncio.gather(deferred_prepare, return_exceptions=True)
         scoring_thread.shutdown(wait=True)
+
+    def _prepare_in_background(self, chain: ScoringChain, *, deferrable: bool) -> None:
+        threading.Thread(
+            target=chain.prepare,
+            kwargs={"deferrable": deferrable},
+            name="prepare-deferrable" if deferrable else "prepare",
+            daemon=True,
+        ).start()
+
+    async def _prepare_deferrable_later(self, chain: ScoringChain) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._first_commit.wait(), DEFERRED_PREPARE_AFTER_SECONDS)
+            # Give the copies (a terminal printing the first rows) their turn first.
+            await asyncio.sleep(SINKS_FIRST_SECONDS)
+        self._prepare_in_background(chain, deferrable=True)
 
     async def _write_stage(
         self,
@@ -305,6 +328,8 @@ class Engine:
     ) -> None:
         if batch.mentions or batch.cursors or batch.rejects:
             await store.commit(batch, save_cursors=self.resume)
+        if batch.mentions:
+            self._first_commit.set()
         if not batch.completes:
             self.report.stored += len(batch.mentions)
             self.report.rejected += len(batch.rejects)

@@ -89,19 +89,22 @@ class ScoringChain:
     max_pending: int = MAX_PENDING
 
     def begin_preparation(self) -> None:
-        """Mark every scorer as loading; call before scoring starts, then :meth:`prepare`."""
+        """Mark every scorer as loading; call before scoring starts, then :meth:`prepare`
+        for each group."""
         for slot in self.slots:
             slot.ready.clear()
             slot.health.detail = LOADING
 
-    def prepare(self) -> None:
-        """Prepare every scorer (blocking: run it in a thread of its own).
+    def prepare(self, *, deferrable: bool) -> None:
+        """Prepare the scorers the pipeline waits for, or the deferrable ones (blocking).
 
-        Scorers the pipeline waits for go first, deferrable ones after. A scorer
-        that fails to prepare is logged and marked, then made ready all the
-        same: its ``score`` runs and may fail (and back off) in turn.
+        Run it in a thread of its own. A scorer that fails to prepare is logged
+        and marked, then made ready all the same: its ``score`` runs and may
+        fail (and back off) in turn.
         """
-        for slot in sorted(self.slots, key=lambda slot: slot.scorer.deferrable):
+        for slot in self.slots:
+            if slot.scorer.deferrable != deferrable:
+                continue
             try:
                 slot.scorer.prepare()
             except Exception as exc:

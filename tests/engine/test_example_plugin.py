@@ -50,7 +50,10 @@ def test_example_plugin_installs_registers_and_scores(tmp_path: Path) -> None:
     config = demo_config(
         tmp_path,
         limit=10,
-        extra=f'[scorers.shout]\nthreshold = 0.0\n\n[[sinks]]\ntype = "shout-count"\npath = "{counts}"\n',
+        extra=(
+            "[scorers.shout]\nthreshold = 0.0\n\n"
+            f'[[sinks]]\ntype = "shout-count"\npath = "{counts}"\n'
+        ),
     )
     run = subprocess.run(
         [sys.executable, "-m", "ecoute", "--config", str(config), "run", "--once"],

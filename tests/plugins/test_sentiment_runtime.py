@@ -89,7 +89,7 @@ def test_the_engine_shows_a_failed_preparation_with_the_scorers_status(
     chain.begin_preparation()
     kept, deferred = chain.score([_mention("love it")])  # stored before the model is ready
     assert [m.sentiment for m in kept] == [None] and deferred == {"sentiment"}
-    chain.prepare()
+    chain.prepare(deferrable=True)
     assert slot.health.detail == "error: model file missing: none.pt"
     assert "does not exist" in slot.health.reason
 
