@@ -52,6 +52,7 @@ fast: install
 
 bench: install
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/first_rows.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/sentiment.py

@@ -1,1 +1,1 @@
-"""Built-in scorers: topic matching, language, sentiment, priority."""
+"""Built-in scorers: topic matching, language and sentiment."""

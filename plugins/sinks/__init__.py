@@ -1,1 +1,1 @@
-"""Built-in sinks: the SQLite store, JSONL files, standard output."""
+"""Built-in sinks: copies of what the store committed, to JSONL files and standard output."""
