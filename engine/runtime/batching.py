@@ -30,7 +30,7 @@ class Batch:
     """
 
     mentions: list[Mention] = field(default_factory=list)
-    cursors: dict[tuple[str, str], str] = field(default_factory=dict)
+    cursors: dict[str, str] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
     deferred: frozenset[str] = frozenset()
     completes: bool = False
@@ -155,7 +155,7 @@ async def batch_stage(
             await outbox.put(head)
             batch = Batch(batch.mentions[batch_size:])
         if fetched.result.cursor is not None:
-            batch.cursors[(fetched.source, fetched.cursor_key)] = fetched.result.cursor
+            batch.cursors[fetched.source] = fetched.result.cursor
         if len(batch.mentions) >= batch_size:
             await outbox.put(batch)
             batch, started = Batch(), None

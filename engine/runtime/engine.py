@@ -199,7 +199,7 @@ class Engine:
         chain: ScoringChain,
         store: StoreWriter,
         secondaries: list[SecondarySink],
-        cursors: dict[tuple[str, str], str],
+        cursors: dict[str, str],
     ) -> None:
         settings = self.config.engine
         raw: asyncio.Queue[Fetched | None] = asyncio.Queue(settings.queue_size)
@@ -219,7 +219,7 @@ class Engine:
                     self.clock,
                     interval=component.config.interval or type(source).default_interval,
                     once=self.once,
-                ).run(cursors.get((source.name, ""))),
+                ).run(cursors.get(source.name)),
                 name=f"source:{source.name}",
             )
             for source, component in sources

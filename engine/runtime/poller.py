@@ -21,7 +21,6 @@ class Fetched:
 
     source: str
     result: FetchResult
-    cursor_key: str = ""
 
 
 @dataclass(slots=True)

@@ -60,8 +60,8 @@ class StoreWriter:
         self.store = await self._call(self.opener, self.location)
         mark_ok(self.health, self.clock)
 
-    async def cursors(self) -> dict[tuple[str, str], str]:
-        """Every saved cursor by ``(source, key)``."""
+    async def cursors(self) -> dict[str, str]:
+        """Every saved cursor by source."""
         return await self._call(self._open_store().all_cursors)
 
     async def commit(self, batch: Batch, *, save_cursors: bool = True) -> int:

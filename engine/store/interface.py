@@ -77,7 +77,7 @@ class Store(ABC):
         self,
         mentions: Iterable[Mention],
         *,
-        cursors: Mapping[tuple[str, str], str] | None = None,
+        cursors: Mapping[str, str] | None = None,
         rejects: Iterable[Reject] = (),
     ) -> int:
         """Upsert mentions, keep rejects and save cursors, all in one transaction.
@@ -102,16 +102,16 @@ class Store(ABC):
         """Delete mentions with their matches and workflow state; return how many."""
 
     @abstractmethod
-    def get_cursor(self, source: str, key: str = "") -> str | None:
-        """The saved cursor of a source (``key`` tells apart several per source)."""
+    def get_cursor(self, source: str) -> str | None:
+        """The saved cursor of a source (by its configured name), or ``None``."""
 
     @abstractmethod
-    def all_cursors(self) -> dict[tuple[str, str], str]:
-        """Every saved cursor by ``(source, key)``."""
+    def all_cursors(self) -> dict[str, str]:
+        """Every saved cursor by source."""
 
     @abstractmethod
-    def save_cursors(self, cursors: Mapping[tuple[str, str], str]) -> None:
-        """Save cursors by ``(source, key)``, all in one transaction."""
+    def save_cursors(self, cursors: Mapping[str, str]) -> None:
+        """Save cursors by source, all in one transaction."""
 
     @abstractmethod
     def save_health(self, records: Iterable[Health]) -> None:

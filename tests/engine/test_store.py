@@ -237,12 +237,12 @@ def test_workflow_errors(store: Store) -> None:
 
 def test_cursors(store: Store) -> None:
     assert store.get_cursor("mastodon") is None
-    store.save_cursors({("mastodon", ""): "100", ("rss", "https://feed/a"): "etag-1"})
-    store.save_cursors({("mastodon", ""): "200"})
+    store.save_cursors({"mastodon": "100", "rss": '{"https://feed/a": "etag-1"}'})
+    store.save_cursors({"mastodon": "200"})
     assert store.get_cursor("mastodon") == "200"
-    assert store.get_cursor("rss", "https://feed/a") == "etag-1"
-    assert store.get_cursor("rss") is None
-    assert store.all_cursors() == {("mastodon", ""): "200", ("rss", "https://feed/a"): "etag-1"}
+    assert store.get_cursor("rss") == '{"https://feed/a": "etag-1"}'
+    assert store.get_cursor("hn") is None
+    assert store.all_cursors() == {"mastodon": "200", "rss": '{"https://feed/a": "etag-1"}'}
 
 
 def test_health_round_trip(store: Store) -> None:
@@ -350,7 +350,7 @@ def test_old_file_is_upgraded_keeping_its_data(
     with SQLiteStore(path) as old:
         old.upsert_mentions([mention(1), mention(2)])
         old.set_status("demo:1", "handled")
-        old.save_cursors({("demo", ""): "c1"})
+        old.save_cursors({"demo": "c1"})
     version = current_version()
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _add_pinned_column])
     with pytest.raises(StoreError, match="older"):

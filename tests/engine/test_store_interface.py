@@ -50,7 +50,7 @@ def test_commit_batch_writes_mentions_rejects_and_cursors_together(tmp_path: Pat
     with open_store(tmp_path / "s.db") as store:
         new = store.commit_batch(
             [mention(1), mention(2)],
-            cursors={("src", ""): "c2"},
+            cursors={"src": "c2"},
             rejects=[Reject("bad line", "line 3", "{", source="src", platform="x")],
         )
         assert new == 2
@@ -58,17 +58,17 @@ def test_commit_batch_writes_mentions_rejects_and_cursors_together(tmp_path: Pat
         (kept,) = store.rejects()
         assert (kept.reason, kept.source, kept.platform) == ("bad line", "src", "x")
         assert kept.at is not None
-        assert store.commit_batch([mention(2)], cursors={("src", ""): "c3"}) == 0
+        assert store.commit_batch([mention(2)], cursors={"src": "c3"}) == 0
 
 
 def test_a_failing_batch_leaves_neither_its_mentions_nor_its_cursor(tmp_path: Path) -> None:
     with open_store(tmp_path / "s.db") as store:
-        store.commit_batch([mention(1)], cursors={("src", ""): "c1"})
+        store.commit_batch([mention(1)], cursors={"src": "c1"})
         with pytest.raises((StoreError, OverflowError)):
             # SQLite integers stop at 2**63 - 1: the whole transaction must roll back.
             store.commit_batch(
                 [mention(2), mention(3, likes=2**64)],
-                cursors={("src", ""): "c3"},
+                cursors={"src": "c3"},
                 rejects=[Reject("r")],
             )
         assert store.get_cursor("src") == "c1"

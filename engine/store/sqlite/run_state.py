@@ -17,25 +17,27 @@ MAX_REJECTS = 10_000
 MAX_EXCERPT_CHARS = 2000
 
 
-def get_cursor(conn: sqlite3.Connection, source: str, key: str) -> str | None:
-    """The saved cursor of ``(source, key)``, or ``None``."""
+# The cursors table keys rows by (source, key); ecoute writes key '' (a source with
+# several feeds keeps one JSON cursor), and the column stays for compatibility.
+
+
+def get_cursor(conn: sqlite3.Connection, source: str) -> str | None:
+    """The saved cursor of ``source``, or ``None``."""
     row = conn.execute(
-        "SELECT cursor FROM cursors WHERE source = ? AND key = ?", (source, key)
+        "SELECT cursor FROM cursors WHERE source = ? AND key = ''", (source,)
     ).fetchone()
     return None if row is None else str(row[0])
 
 
-def load_cursors(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
-    """Every saved cursor by ``(source, key)``."""
-    return {(r[0], r[1]): r[2] for r in conn.execute("SELECT source, key, cursor FROM cursors")}
+def load_cursors(conn: sqlite3.Connection) -> dict[str, str]:
+    """Every saved cursor by source."""
+    return dict(conn.execute("SELECT source, cursor FROM cursors WHERE key = ''"))
 
 
-def save_cursors(
-    conn: sqlite3.Connection, cursors: Mapping[tuple[str, str], str], now: datetime
-) -> None:
-    """Save cursors by ``(source, key)`` in one transaction."""
+def save_cursors(conn: sqlite3.Connection, cursors: Mapping[str, str], now: datetime) -> None:
+    """Save cursors by source in one transaction."""
     stamp = format_time(now)
-    rows = [(source, key, cursor, stamp) for (source, key), cursor in cursors.items()]
+    rows = [(source, "", cursor, stamp) for source, cursor in cursors.items()]
     with write_transaction(conn):
         conn.executemany(
             "INSERT INTO cursors (source, key, cursor, updated_at) VALUES (?, ?, ?, ?) "

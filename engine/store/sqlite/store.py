@@ -121,7 +121,7 @@ class SQLiteStore(Store):
         self,
         mentions: Iterable[Mention],
         *,
-        cursors: Mapping[tuple[str, str], str] | None = None,
+        cursors: Mapping[str, str] | None = None,
         rejects: Iterable[Reject] = (),
     ) -> int:
         """Mentions, rejects and cursors of one batch in one transaction; return new count."""
@@ -147,17 +147,17 @@ class SQLiteStore(Store):
         with self._use(write=True) as conn:
             return mention_writes.delete_mentions(conn, ids)
 
-    def get_cursor(self, source: str, key: str = "") -> str | None:
+    def get_cursor(self, source: str) -> str | None:
         """The saved cursor of a source (``key`` tells apart several per source)."""
         with self._use() as conn:
-            return run_state.get_cursor(conn, source, key)
+            return run_state.get_cursor(conn, source)
 
-    def all_cursors(self) -> dict[tuple[str, str], str]:
+    def all_cursors(self) -> dict[str, str]:
         """Every saved cursor by ``(source, key)``."""
         with self._use() as conn:
             return run_state.load_cursors(conn)
 
-    def save_cursors(self, cursors: Mapping[tuple[str, str], str]) -> None:
+    def save_cursors(self, cursors: Mapping[str, str]) -> None:
         """Save cursors by ``(source, key)``, all in one transaction."""
         with self._use(write=True) as conn:
             run_state.save_cursors(conn, cursors, self._now())
