@@ -98,6 +98,24 @@ def sources_command(app: AppContext, as_json: bool, show_rejects: bool) -> None:
         click.echo("no sources configured (see `ecoute config init`)", err=True)
     else:
         click.echo(table(["source", "type", "state", "last ok", "items", "errors", "reason"], rows))
+    others = [
+        [
+            h.component,
+            h.state,
+            one_line(h.detail) or "-",
+            str(h.items),
+            str(h.errors),
+            str(h.pending) if h.pending else "-",
+            one_line(h.reason),
+        ]
+        for h in health.values()
+        if h.kind not in ("source", "normaliser")
+    ]
+    if others:
+        click.echo("")
+        click.echo(
+            table(["component", "state", "detail", "items", "errors", "pending", "reason"], others)
+        )
     for reject in rejects:
         click.echo(
             f"rejected {local_time(reject.at)} {one_line(reject.source)} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,8 +102,13 @@ def test_sources_shows_health_after_a_run(filled_store: Path) -> None:
     assert source["name"] == "demo"
     assert source["health"]["items"] == 10
     assert source["health"]["last_ok"] is not None
+    components = {c["component"]: c for c in json.loads(result.stdout)["components"]}
+    assert components["store"]["items"] == 10
+    assert components["scorer:sentiment"]["detail"] == "ready"
+    assert components["scorer:sentiment"]["pending"] == 0
     table = ecoute("--config", str(filled_store), "sources")
     assert "demo" in table.stdout and "stopped" in table.stdout
+    assert re.search(r"^scorer:sentiment +stopped +ready ", table.stdout, re.M)
 
 
 @pytest.mark.slow
