@@ -26,9 +26,9 @@ ENGINE_OPTIONS: tuple[Option, ...] = (
     Option("log_level", str, "info", choices=("debug", "info", "warning", "error")),
 )
 TOP_LEVEL_KEYS = ("engine", "topics", "sources", "scorers", "sinks", "disabled_plugins", "plugins")
-SOURCE_RESERVED = ("type", "name", "interval", "enabled", "require_topic")
-SINK_RESERVED = ("type", "name", "enabled")
-SCORER_RESERVED = ("enabled",)
+SOURCE_RESERVED = ("type", "name", "interval", "enabled", "require_topic", "deadline")
+SINK_RESERVED = ("type", "name", "enabled", "deadline")
+SCORER_RESERVED = ("enabled", "deadline")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
@@ -67,6 +67,9 @@ class ComponentConfig:
     enabled: bool = True
     interval: float | None = None
     require_topic: bool = False  # sources only: drop mentions that match no topic
+    # Seconds one call (a fetch, a batch's scoring, a sink write) may take before the
+    # component is reported stuck; None for the kind's default.
+    deadline: float | None = None
 
 
 @dataclass(slots=True)
@@ -270,6 +273,7 @@ def _components(
                 enabled=enabled,
                 interval=float(interval) if interval is not None else None,
                 require_topic=require_topic,
+                deadline=_deadline(config, key, entry),
             )
         )
     return components
@@ -288,9 +292,27 @@ def _scorers(config: Config, table: Any) -> dict[str, ComponentConfig]:
             raise config.error(f"{key}.enabled", "must be true or false")
         settings = {k: v for k, v in entry.items() if k not in SCORER_RESERVED}
         scorers[name] = ComponentConfig(
-            type=name, name=name, settings=settings, key=key, enabled=enabled
+            type=name,
+            name=name,
+            settings=settings,
+            key=key,
+            enabled=enabled,
+            deadline=_deadline(config, key, entry),
         )
     return scorers
+
+
+def _deadline(config: Config, key: str, entry: dict[str, Any]) -> float | None:
+    value = entry.get("deadline")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise config.error(
+            f"{key}.deadline",
+            "must be a positive number of seconds",
+            "deadline = 120 reports the component stuck when one call takes longer",
+        )
+    return float(value)
 
 
 def _names(config: Config, value: Any, key: str) -> list[str]:

@@ -9,7 +9,15 @@ from typing import Literal
 from .records import utcnow
 
 HealthState = Literal[
-    "starting", "ok", "backing_off", "rate_limited", "auth_failed", "gone", "error", "stopped"
+    "starting",
+    "ok",
+    "backing_off",
+    "rate_limited",
+    "auth_failed",
+    "gone",
+    "error",
+    "stuck",
+    "stopped",
 ]
 HEALTH_STATES: tuple[HealthState, ...] = (
     "starting",
@@ -19,6 +27,7 @@ HEALTH_STATES: tuple[HealthState, ...] = (
     "auth_failed",
     "gone",
     "error",
+    "stuck",
     "stopped",
 )
 

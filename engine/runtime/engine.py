@@ -24,9 +24,17 @@ from ..hookspecs import EngineInfo
 from ..paths import data_dir
 from ..plugins import Plugins
 from .batching import Batch, Normalising, batch_stage
-from .poller import Fetched, SourcePoller
-from .scoring import ScorerSlot, ScoringChain, require_topic_sources, score_stage
-from .sinks import SecondarySink, SinkWorker
+from .poller import FETCH_DEADLINE_SECONDS, Fetched, SourcePoller
+from .scoring import (
+    PREPARE_DEADLINE_SECONDS,
+    SCORE_DEADLINE_SECONDS,
+    ScorerSlot,
+    ScoringChain,
+    require_topic_sources,
+    score_stage,
+)
+from .sinks import WRITE_DEADLINE_SECONDS, SecondarySink, SinkWorker
+from .source_thread import SourceThread
 from .store_writer import STORE_COMPONENT, StoreWriter
 
 log = logging.getLogger("ecoute.runtime")
@@ -40,8 +48,12 @@ PENDING_POLL_SECONDS = 0.1
 DEFERRED_PREPARE_AFTER_SECONDS = 1.0
 SINKS_FIRST_SECONDS = 0.1
 HEALTH_SAVE_SECONDS = 2.0
-DRAIN_SECONDS = 30.0
+DRAIN_SECONDS = 5.0
+PENDING_AT_STOP_SECONDS = 3.0
 SIGNAL_DEBOUNCE_SECONDS = 0.3
+# After a stop signal the run ends within this long, whatever is stuck.
+SHUTDOWN_SECONDS = 10.0
+SOURCE_CLOSE_SECONDS = 5.0
 
 
 @dataclass(slots=True)
@@ -102,6 +114,8 @@ class Engine:
         self._first_commit = asyncio.Event()
         self._signals = 0
         self._first_signal_at = 0.0
+        self._pollers: dict[str, SourcePoller] = {}
+        self._watchdog: threading.Timer | None = None
 
     # -- control --------------------------------------------------------------
 
@@ -123,7 +137,38 @@ class Engine:
             os._exit(128 + signum)
         log.warning("stopping: draining in-flight batches (signal again to exit at once)")
         self.report.stopped_by_signal = True
+        self._watchdog = threading.Timer(SHUTDOWN_SECONDS, self._give_up, args=(signum,))
+        self._watchdog.daemon = True
+        self._watchdog.start()
         self.stop()
+
+    def _give_up(self, signum: int) -> None:
+        """The clean stop took too long: say what was stuck and exit non-zero."""
+        busy = sorted(
+            f"{h.component} ({h.state}{': ' + h.reason if h.reason else ''})"
+            for h in self.health.values()
+            if h.state not in ("ok", "stopped", "gone")
+        )
+        log.error(
+            "could not stop cleanly within %.0f s; exiting. Still busy: %s",
+            SHUTDOWN_SECONDS,
+            "; ".join(busy) or "an in-flight batch",
+        )
+        for handler in logging.getLogger("ecoute").handlers:
+            handler.flush()
+        # The store is WAL-journaled: what was committed stays; a batch in flight is lost.
+        os._exit(128 + signum)
+
+    def retry_now(self, source: str) -> bool:
+        """End a source's wait (backoff, auth retry, interval): fetch at once.
+
+        Returns False when no running source has that name.
+        """
+        poller = self._pollers.get(source)
+        if poller is None:
+            return False
+        poller.wake.set()
+        return True
 
     # -- run ------------------------------------------------------------------
 
@@ -136,6 +181,8 @@ class Engine:
         try:
             return await self._run()
         finally:
+            if self._watchdog is not None:
+                self._watchdog.cancel()
             if self.handle_signals:
                 for signum in (signal.SIGINT, signal.SIGTERM):
                     loop.remove_signal_handler(signum)
@@ -166,26 +213,33 @@ class Engine:
             ]
             for secondary in secondaries:
                 await secondary.worker.open()
-            sources: list[tuple[Source, Component]] = [
-                (self._build(c), c) for c in self.components.sources
+            sources: list[tuple[Source, Component, SourceThread]] = [
+                (self._build(c), c, SourceThread(c.name)) for c in self.components.sources
             ]
             chain = ScoringChain(
-                [ScorerSlot(self._build(c), self._health(c)) for c in self.components.scorers],
+                [
+                    ScorerSlot(
+                        self._build(c),
+                        self._health(c),
+                        deadline=c.config.deadline or SCORE_DEADLINE_SECONDS,
+                    )
+                    for c in self.components.scorers
+                ],
                 self.clock,
                 require_topic=self.require_topic,
             )
             self.plugins.startup(info)
             cursors = await store.cursors() if self.resume else {}
-            await self._pipeline(sources, chain, store, secondaries, cursors)
-            for source, _ in sources:
-                with contextlib.suppress(Exception):
-                    await source.aclose()
+            try:
+                await self._pipeline(sources, chain, store, secondaries, cursors)
+            finally:
+                await self._close_sources(sources)
             chain.close()
             for secondary in secondaries:
                 await secondary.worker.close()
         finally:
             for health in self.health.values():
-                if health.state not in ("gone", "auth_failed"):
+                if health.state not in ("gone", "auth_failed", "stuck"):
                     health.state = "stopped"
             await store.save_health(list(self.health.values()))
             await store.close()
@@ -193,9 +247,17 @@ class Engine:
         self.report.health = list(self.health.values())
         return self.report
 
+    async def _close_sources(self, sources: list[tuple[Source, Component, SourceThread]]) -> None:
+        for source, _, runner in sources:
+            try:
+                await runner.call(source.aclose(), SOURCE_CLOSE_SECONDS)
+            except Exception as exc:
+                log.warning("source %s did not close cleanly: %s", source.name, exc)
+            runner.stop()
+
     async def _pipeline(
         self,
-        sources: list[tuple[Source, Component]],
+        sources: list[tuple[Source, Component, SourceThread]],
         chain: ScoringChain,
         store: StoreWriter,
         secondaries: list[SecondarySink],
@@ -210,19 +272,22 @@ class Engine:
         chain.begin_preparation()
         self._prepare_in_background(chain, deferrable=False)
         deferred_prepare = asyncio.create_task(self._prepare_deferrable_later(chain))
-        pollers = [
-            asyncio.create_task(
-                SourcePoller(
-                    source,
-                    raw,
-                    self._health(component),
-                    self.clock,
-                    interval=component.config.interval or type(source).default_interval,
-                    once=self.once,
-                ).run(cursors.get(source.name)),
-                name=f"source:{source.name}",
+        self._pollers = {
+            source.name: SourcePoller(
+                source,
+                raw,
+                self._health(component),
+                self.clock,
+                interval=component.config.interval or type(source).default_interval,
+                runner=runner,
+                once=self.once,
+                deadline=component.config.deadline or FETCH_DEADLINE_SECONDS,
             )
-            for source, component in sources
+            for source, component, runner in sources
+        }
+        pollers = [
+            asyncio.create_task(poller.run(cursors.get(name)), name=f"source:{name}")
+            for name, poller in self._pollers.items()
         ]
         stages = [
             asyncio.create_task(
@@ -318,10 +383,22 @@ class Engine:
                 waiting.append(batch)
             if waiting:
                 await self._complete_ready(waiting, store, secondaries, chain, scoring_thread)
-        while waiting:
+        # A run that ends by itself waits for the model (--once must leave nothing
+        # unscored); one stopped by the user waits only a little.
+        patience = PENDING_AT_STOP_SECONDS if self._stop.is_set() else PREPARE_DEADLINE_SECONDS
+        give_up_at = time.monotonic() + patience
+        while waiting and time.monotonic() < give_up_at:
             await self._complete_ready(waiting, store, secondaries, chain, scoring_thread)
             if waiting:
                 await asyncio.sleep(PENDING_POLL_SECONDS)
+        if waiting:
+            count = sum(len(batch.mentions) for batch in waiting)
+            names = ", ".join(sorted(set().union(*(batch.deferred for batch in waiting))))
+            log.warning(
+                "%d mentions stay stored without %s: it was still loading when the run ended",
+                count,
+                names,
+            )
 
     async def _commit(
         self, batch: Batch, store: StoreWriter, secondaries: list[SecondarySink]
@@ -361,11 +438,16 @@ class Engine:
             await self._commit(Batch(mentions=mentions, completes=True), store, secondaries)
 
     async def _save_health_forever(self, store: StoreWriter) -> None:
+        await store.take_retry_requests()  # requests made before this run are stale
         while True:
             # Wall-clock housekeeping, not part of the pipeline's injectable time.
             await asyncio.sleep(HEALTH_SAVE_SECONDS)
             snapshot = [dataclasses.replace(h) for h in self.health.values()]
             await store.save_health(snapshot)
+            for component in await store.take_retry_requests():
+                kind, _, name = component.partition(":")
+                if kind == "source" and not self.retry_now(name):
+                    log.warning("asked to retry %s, which is not running here", component)
 
     # -- building -------------------------------------------------------------
 
@@ -378,5 +460,10 @@ class Engine:
 
     def _sink_worker(self, component: Component) -> SinkWorker:
         return SinkWorker(
-            component.name, partial(self._build, component), self._health(component), self.clock
+            component.name,
+            partial(self._build, component),
+            self._health(component),
+            self.clock,
+            deadline=component.config.deadline or WRITE_DEADLINE_SECONDS,
+            stopping=self._stop,
         )

@@ -11,8 +11,10 @@ from ..contracts import Clock, FetchResult, Source
 from ..errors import AuthFailed, Gone, RateLimited
 from ..health import Health
 from .backoff import Backoff, mark_failed, mark_ok
+from .source_thread import SourceStuck, SourceThread
 
 AUTH_RETRY_SECONDS = 15 * 60.0
+FETCH_DEADLINE_SECONDS = 300.0
 
 
 @dataclass(slots=True)
@@ -29,6 +31,9 @@ class SourcePoller:
 
     The cursor advances locally after each fetch; the store's copy advances only
     once the items are committed (the writer does that), so a crash refetches.
+    Each fetch runs in the source's own thread (``runner``); one that has not
+    returned after ``deadline`` seconds marks the source ``stuck``. Setting
+    ``wake`` ends a wait (backoff, interval) at once: "retry now".
     """
 
     source: Source
@@ -36,7 +41,10 @@ class SourcePoller:
     health: Health
     clock: Clock
     interval: float
+    runner: SourceThread
     once: bool = False
+    deadline: float = FETCH_DEADLINE_SECONDS
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
     backoff: Backoff = field(default_factory=Backoff)
     jitter: float = 0.1
     random: random.Random = field(default_factory=random.Random)
@@ -48,7 +56,9 @@ class SourcePoller:
         name = self.source.name
         while True:
             try:
-                result = await self.source.fetch(cursor)
+                result = await self.runner.call(
+                    self.source.fetch(cursor), self.deadline, on_late=self._late
+                )
             except asyncio.CancelledError:
                 raise
             except Gone as exc:
@@ -63,7 +73,8 @@ class SourcePoller:
                         "source %s failed %d times, giving up for this run", name, failures
                     )
                     return
-                await self.clock.sleep(wait)
+                if await self._sleep(wait):
+                    failures = 0
                 continue
             failures = 0
             mark_ok(self.health, self.clock, len(result.items), result.warning)
@@ -75,12 +86,37 @@ class SourcePoller:
             if self.once:
                 return
             spread = self.random.uniform(-self.jitter, self.jitter)
-            await self.clock.sleep(self.interval * (1 + spread))
+            await self._sleep(self.interval * (1 + spread))
+
+    def _late(self) -> None:
+        reason = f"fetch has not returned after {self.deadline:g} s"
+        mark_failed(self.health, self.clock, "stuck", reason, None)
+        self.log.error("source %s is stuck: %s", self.source.name, reason)
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Wait ``seconds`` on the clock, or less if woken; True when woken."""
+        self.wake.clear()
+        sleeping = asyncio.ensure_future(self.clock.sleep(seconds))
+        woken = asyncio.ensure_future(self.wake.wait())
+        try:
+            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeping.cancel()
+            woken.cancel()
+        if woken.done() and not woken.cancelled():
+            self.log.info("source %s: retrying now, as asked", self.source.name)
+            return True
+        return False
 
     def _failure_wait(self, exc: Exception, failures: int) -> float:
         name = self.source.name
         reason = f"{type(exc).__name__}: {exc}"
         retry_after = getattr(exc, "retry_after", None)
+        if isinstance(exc, SourceStuck):
+            wait = self.backoff.delay(failures)
+            mark_failed(self.health, self.clock, "stuck", f"the last fetch {exc}", wait)
+            self.log.warning("source %s: the last fetch %s; retry in %.1f s", name, exc, wait)
+            return wait
         if isinstance(exc, AuthFailed):
             wait = max(AUTH_RETRY_SECONDS, retry_after or 0.0)
             mark_failed(self.health, self.clock, "auth_failed", reason, wait)

@@ -6,8 +6,10 @@ import asyncio
 import logging
 import threading
 from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..components import Components
 from ..config import Config
@@ -16,6 +18,7 @@ from ..health import Health
 from ..records import Mention
 from .backoff import Backoff, mark_failed, mark_ok
 from .batching import Batch
+from .worker_thread import WorkerThread
 
 log = logging.getLogger("ecoute.runtime")
 
@@ -50,11 +53,19 @@ def require_topic_sources(config: Config, components: Components) -> frozenset[s
 # ready; past this many, scoring waits for it instead (bounded memory).
 MAX_PENDING = 20_000
 LOADING = "loading"
+SCORE_DEADLINE_SECONDS = 120.0
+PREPARE_DEADLINE_SECONDS = 600.0
+CLOSE_DEADLINE_SECONDS = 10.0
 
 
 @dataclass(slots=True)
 class ScorerSlot:
-    """A scorer with its health, its readiness and the time before which it is skipped."""
+    """A scorer with its health, its readiness and the time before which it is skipped.
+
+    Its calls run on a thread of its own and are waited for at most ``deadline``
+    seconds: a call past it marks the scorer ``stuck`` and the batch goes on
+    without it, as do later batches until the call returns.
+    """
 
     scorer: Scorer
     health: Health
@@ -62,10 +73,21 @@ class ScorerSlot:
     skip_until: float = 0.0
     ready: threading.Event = field(default_factory=threading.Event)
     pending: int = 0
+    deadline: float = SCORE_DEADLINE_SECONDS
+    blocked: Future[Any] | None = None
+    prepare_overdue: bool = False
+    worker: WorkerThread = field(init=False)
 
     def __post_init__(self) -> None:
         # Ready unless the engine announces a preparation (begin_preparation).
         self.ready.set()
+        self.worker = WorkerThread(f"scorer-{self.scorer.name}")
+
+    def is_blocked(self) -> bool:
+        """True while a call past its deadline still runs."""
+        if self.blocked is not None and self.blocked.done():
+            self.blocked = None
+        return self.blocked is not None
 
     @property
     def name(self) -> str:
@@ -138,8 +160,9 @@ class ScoringChain:
                 if slot.scorer.deferrable and slot.pending < self.max_pending:
                     deferred.append(slot)
                     continue
-                slot.ready.wait()
-            if self.clock.monotonic() < slot.skip_until:
+                if not self._wait_ready(slot):
+                    continue
+            if self.clock.monotonic() < slot.skip_until or slot.is_blocked():
                 continue
             failures = slot.failures
             mentions = self._run(slot, mentions)
@@ -170,6 +193,18 @@ class ScoringChain:
             slot.health.pending = slot.pending
         return mentions
 
+    def _wait_ready(self, slot: ScorerSlot) -> bool:
+        """Wait for a scorer the pipeline needs to be prepared; False when overdue."""
+        if slot.prepare_overdue:
+            return False
+        if slot.ready.wait(PREPARE_DEADLINE_SECONDS):
+            return True
+        slot.prepare_overdue = True
+        reason = f"prepare has not returned after {PREPARE_DEADLINE_SECONDS:g} s"
+        mark_failed(slot.health, self.clock, "stuck", reason, None)
+        log.error("scorer %s is stuck: %s; batches go on without it", slot.name, reason)
+        return False
+
     def _report(self, slot: ScorerSlot) -> None:
         try:
             slot.health.detail = slot.scorer.status()
@@ -181,8 +216,16 @@ class ScoringChain:
         self, slot: ScorerSlot, mentions: list[Mention], *, drop: bool = True
     ) -> list[Mention]:
         name = slot.scorer.name
+        call = slot.worker.submit(slot.scorer.score, mentions)
+        done, _ = wait_futures([call], timeout=slot.deadline)
+        if not done:
+            slot.blocked = call
+            reason = f"score has not returned after {slot.deadline:g} s"
+            mark_failed(slot.health, self.clock, "stuck", reason, None)
+            log.error("scorer %s is stuck: %s; batches go on without it", name, reason)
+            return mentions
         try:
-            annotations = slot.scorer.score(mentions)
+            annotations = call.result()
             if len(annotations) != len(mentions):
                 raise ValueError(
                     f"returned {len(annotations)} annotations for {len(mentions)} mentions"
@@ -217,12 +260,17 @@ class ScoringChain:
         return kept
 
     def close(self) -> None:
-        """Close every scorer, isolating failures."""
+        """Close every scorer, isolating failures; a scorer still stuck is left alone."""
         for slot in self.slots:
+            if slot.is_blocked():
+                continue
             try:
-                slot.scorer.close()
+                slot.worker.submit(slot.scorer.close).result(timeout=CLOSE_DEADLINE_SECONDS)
+            except TimeoutError:
+                log.error("scorer %s did not close within %g s", slot.name, CLOSE_DEADLINE_SECONDS)
             except Exception as exc:
                 log.error("scorer %s failed to close: %s", slot.scorer.name, exc)
+            slot.worker.shutdown(wait=False)
 
 
 def _dedupe(mentions: Sequence[Mention]) -> list[Mention]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -14,28 +13,39 @@ from ..errors import Gone
 from ..health import Health
 from ..records import Mention
 from .backoff import Backoff, mark_failed, mark_ok
+from .worker_thread import WorkerThread
 
 log = logging.getLogger("ecoute.runtime")
 T = TypeVar("T")
 
 SECONDARY_ATTEMPTS = 5
+WRITE_DEADLINE_SECONDS = 60.0
 
 
 @dataclass(slots=True)
 class SinkWorker:
-    """One sink, built and always called in its own single thread, in order."""
+    """One sink, built and always called in its own single thread, in order.
+
+    A call that has not returned after ``deadline`` seconds marks the sink
+    ``stuck``; while it stays blocked, what comes for the sink is dropped and
+    counted instead of queueing behind it. Once ``stopping`` is set, failed
+    writes are not retried.
+    """
 
     name: str
     factory: Callable[[], Sink]
     health: Health
     clock: Clock
+    deadline: float = WRITE_DEADLINE_SECONDS
+    stopping: asyncio.Event | None = None
     backoff: Backoff = field(default_factory=lambda: Backoff(base=1.0, cap=60.0))
-    executor: ThreadPoolExecutor = field(init=False)
+    executor: WorkerThread = field(init=False)
     sink: Sink | None = None
     gone: bool = False
+    blocked: asyncio.Future[Any] | None = None
 
     def __post_init__(self) -> None:
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sink-{self.name}")
+        self.executor = WorkerThread(f"sink-{self.name}")
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """Run ``function(*args)`` in this sink's thread."""
@@ -54,8 +64,12 @@ class SinkWorker:
         method = self.sink.update if update else self.sink.write
         failures = 0
         while True:
+            if self.is_blocked():
+                return False
             try:
-                await self.call(method, mentions)
+                await self._within_deadline("write", method, mentions)
+            except _Late:
+                return False
             except Gone as exc:
                 self.gone = True
                 mark_failed(self.health, self.clock, "gone", str(exc), None)
@@ -78,10 +92,44 @@ class SinkWorker:
                 )
                 if attempts is not None and failures >= attempts:
                     return False
-                await self.clock.sleep(wait)
+                if await self._stopped_while_waiting(wait):
+                    return False
                 continue
             mark_ok(self.health, self.clock, len(mentions))
             return True
+
+    def is_blocked(self) -> bool:
+        """True while a call past its deadline still runs in the sink's thread."""
+        if self.blocked is not None and self.blocked.done():
+            self.blocked = None
+        return self.blocked is not None
+
+    async def _within_deadline(self, what: str, function: Callable[..., T], *args: Any) -> T:
+        future = asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+        done, _ = await asyncio.wait({future}, timeout=self.deadline)
+        if done:
+            return future.result()
+        self.blocked = future
+        reason = f"{what} has not returned after {self.deadline:g} s"
+        mark_failed(self.health, self.clock, "stuck", reason, None)
+        log.error("sink %s is stuck: %s; it gets nothing until it returns", self.name, reason)
+        raise _Late(reason)
+
+    async def _stopped_while_waiting(self, seconds: float) -> bool:
+        """Sleep ``seconds`` of backoff; True (at once) when the engine is stopping."""
+        if self.stopping is None:
+            await self.clock.sleep(seconds)
+            return False
+        if self.stopping.is_set():
+            return True
+        sleeping = asyncio.ensure_future(self.clock.sleep(seconds))
+        stopping = asyncio.ensure_future(self.stopping.wait())
+        try:
+            await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeping.cancel()
+            stopping.cancel()
+        return self.stopping.is_set()
 
     async def flush(self) -> None:
         """Flush, logging (not raising) failures."""
@@ -89,15 +137,20 @@ class SinkWorker:
             await self._safely("flush", self.sink.flush)
 
     async def close(self) -> None:
-        """Close the sink and its thread."""
+        """Close the sink and its thread (a stuck sink's thread is left behind)."""
         if self.sink is not None:
             await self._safely("close", self.sink.close)
-            self.health.state = "stopped"
-        self.executor.shutdown(wait=True)
+            if self.health.state != "stuck":
+                self.health.state = "stopped"
+        self.executor.shutdown(wait=not self.is_blocked(), cancel_futures=True)
 
     async def _safely(self, what: str, function: Callable[[], None]) -> None:
+        if self.is_blocked():
+            return
         try:
-            await self.call(function)
+            await self._within_deadline(what, function)
+        except _Late:
+            return
         except Exception as exc:
             self.health.errors += 1
             log.error("sink %s failed to %s: %s: %s", self.name, what, type(exc).__name__, exc)
@@ -158,3 +211,7 @@ class SecondarySink:
                 self.dropped += len(mentions)
             elif self.queue.empty():
                 await self.worker.flush()
+
+
+class _Late(Exception):
+    """A sink call passed its deadline (already reported)."""

@@ -102,6 +102,14 @@ class StoreWriter:
         except Exception as exc:
             log.warning("could not save component health: %s", exc)
 
+    async def take_retry_requests(self) -> list[str]:
+        """Components another process asked to retry now (failures logged, none then)."""
+        try:
+            return await self._call(self._open_store().take_retry_requests)
+        except Exception as exc:
+            log.warning("could not read retry requests: %s", exc)
+            return []
+
     async def idle(self) -> None:
         """Spend idle time on one slice of store upkeep (failures logged)."""
         try:

@@ -114,6 +114,18 @@ class Store(ABC):
         """Save cursors by source, all in one transaction."""
 
     @abstractmethod
+    def request_retry(self, component: str) -> None:
+        """Ask the engine running on this store to retry ``component`` (``"source:x"``) now.
+
+        Kept until the engine takes it, from any process (``ecoute sources --retry``,
+        the TUI).
+        """
+
+    @abstractmethod
+    def take_retry_requests(self) -> list[str]:
+        """The components asked to retry since the last call, oldest first; forgets them."""
+
+    @abstractmethod
     def save_health(self, records: Iterable[Health]) -> None:
         """Store the health of components (one record per component, replaced)."""
 

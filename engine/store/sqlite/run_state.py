@@ -47,6 +47,25 @@ def save_cursors(conn: sqlite3.Connection, cursors: Mapping[str, str], now: date
         )
 
 
+def request_retry(conn: sqlite3.Connection, component: str, now: datetime) -> None:
+    """Ask the running engine to retry ``component`` now (kept until it is taken)."""
+    with write_transaction(conn):
+        conn.execute(
+            "INSERT INTO retry_requests (component, requested_at) VALUES (?, ?) "
+            "ON CONFLICT (component) DO UPDATE SET requested_at = excluded.requested_at",
+            (component, format_time(now)),
+        )
+
+
+def take_retry_requests(conn: sqlite3.Connection) -> list[str]:
+    """The components asked to retry, removed from the table as they are read."""
+    with write_transaction(conn):
+        rows = conn.execute("SELECT component FROM retry_requests ORDER BY requested_at")
+        components = [row[0] for row in rows]
+        conn.execute("DELETE FROM retry_requests")
+    return components
+
+
 _HEALTH_SQL = (
     f"INSERT INTO health ({', '.join(HEALTH_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in HEALTH_COLUMNS)}) ON CONFLICT (component) DO UPDATE SET "

@@ -183,7 +183,14 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE health ADD COLUMN pending INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: list[Migration] = [_migrate_to_v1, migrate_to_v2, _migrate_to_v3]
+def _migrate_to_v4(conn: sqlite3.Connection) -> None:
+    """Schema version 4: requests to retry a component now (``ecoute sources --retry``)."""
+    conn.execute(
+        "CREATE TABLE retry_requests (component TEXT PRIMARY KEY, requested_at TEXT NOT NULL)"
+    )
+
+
+MIGRATIONS: list[Migration] = [_migrate_to_v1, migrate_to_v2, _migrate_to_v3, _migrate_to_v4]
 
 
 def current_version() -> int:

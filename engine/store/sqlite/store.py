@@ -162,6 +162,16 @@ class SQLiteStore(Store):
         with self._use(write=True) as conn:
             run_state.save_cursors(conn, cursors, self._now())
 
+    def request_retry(self, component: str) -> None:
+        """Ask the running engine to retry ``component`` now."""
+        with self._use(write=True) as conn:
+            run_state.request_retry(conn, component, self._now())
+
+    def take_retry_requests(self) -> list[str]:
+        """The components asked to retry since the last call (and forget them)."""
+        with self._use(write=True) as conn:
+            return run_state.take_retry_requests(conn)
+
     def save_health(self, records: Iterable[Health]) -> None:
         """Store the health of components (one row per component, replaced)."""
         with self._use(write=True) as conn:
