@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 
+from ecoute.engine.errors import ConfigError
 from ecoute.engine.health import Health
 from ecoute.engine.records import format_time
 from ecoute.engine.store import open_store
@@ -39,11 +41,23 @@ def plugins_command(app: AppContext, as_json: bool) -> None:
 @click.command("sources")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--rejects", "show_rejects", is_flag=True, help="Also list recent rejected items.")
+@click.option(
+    "--retry",
+    "retry",
+    metavar="NAME",
+    multiple=True,
+    help="Ask the running engine to fetch this source now (ends its backoff or wait).",
+)
 @click.pass_obj
-def sources_command(app: AppContext, as_json: bool, show_rejects: bool) -> None:
+def sources_command(
+    app: AppContext, as_json: bool, show_rejects: bool, retry: tuple[str, ...]
+) -> None:
     """Show each configured source and its health as the last run saw it."""
     config = app.config()
     store_path = config.engine.store
+    if retry:
+        _ask_retry(config.engine.store, [s.name for s in config.sources], retry)
+        return
     health: dict[str, Health] = {}
     rejects = []
     if store_path.exists():
@@ -121,6 +135,24 @@ def sources_command(app: AppContext, as_json: bool, show_rejects: bool) -> None:
             f"rejected {local_time(reject.at)} {one_line(reject.source)} "
             f"{one_line(reject.context)}: {one_line(reject.reason, 200)}"
         )
+
+
+def _ask_retry(store_path: Path, configured: list[str], names: tuple[str, ...]) -> None:
+    unknown = [name for name in names if name not in configured]
+    if unknown:
+        raise ConfigError(
+            f"no configured source named {', '.join(repr(one_line(n)) for n in unknown)}",
+            key="--retry",
+            hint=f"configured sources: {', '.join(configured) or '(none)'}",
+        )
+    with open_store(store_path) as store:
+        for name in names:
+            store.request_retry(f"source:{name}")
+    click.echo(
+        f"ecoute sources: asked the engine to retry {', '.join(names)} now "
+        "(a running `ecoute run` or `ecoute tui --engine` picks it up within 2 s)",
+        err=True,
+    )
 
 
 def _health_json(health: Health) -> dict[str, object]:

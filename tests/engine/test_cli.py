@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,19 @@ def test_csv_cells_cannot_smuggle_formulas() -> None:
 
     assert csv_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert csv_cell("+1") == "'+1" and csv_cell("plain") == "plain"
+
+
+@pytest.mark.slow
+def test_sources_retry_asks_the_engine_through_the_store(filled_store: Path) -> None:
+    asked = ecoute("--config", str(filled_store), "sources", "--retry", "demo")
+    assert asked.returncode == 0, asked.stderr
+    assert "asked the engine to retry demo now" in asked.stderr
+    store = filled_store.parent / "store.db"
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("SELECT component FROM retry_requests").fetchall() == [
+            ("source:demo",)
+        ]
+    wrong = ecoute("--config", str(filled_store), "sources", "--retry", "nope")
+    assert wrong.returncode == 2
+    assert "no configured source named 'nope'" in wrong.stderr
+    assert "configured sources: demo" in wrong.stderr
