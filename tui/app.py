@@ -1,35 +1,45 @@
-"""EcouteApp: the Textual application; thin wiring of the feed screen, engine and logs."""
+"""EcouteApp: the Textual application; thin wiring of the feed screen, the engine and logs."""
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterable
 from typing import ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 
 from ecoute.engine.runtime import RunReport
 from ecoute.engine.runtime.batching import Batch
 
 from .engine_host import EngineHost
-from .keymap import bindings, palette_entries
+from .keymap import bindings
 from .logbridge import KEEP_LINES, LogLine
-from .messages import EngineCommitted, EngineStopped, LogRecorded
+from .messages import (
+    EngineChanged,
+    EngineCommitted,
+    EngineStopped,
+    LogRecorded,
+    OpenLink,
+    StoreFailed,
+)
 from .options import TuiOptions
 from .safe_text import safe_line
 from .screens.feed import FeedScreen
 from .screens.help import HelpScreen
+from .screens.log import LogScreen
 from .store_threads import StoreThreads
 
 NOTIFY_LEVEL = logging.WARNING  # warnings and errors also pop up as notifications
 
 
 class EcouteApp(App[None]):
-    """The ecoute terminal UI on one store, optionally with the engine in-process."""
+    """The ecoute terminal UI on one store, optionally with the engine in-process.
+
+    It talks to the feed screen only through messages: the engine's commits
+    (:class:`EngineCommitted`) and its state (:class:`EngineChanged`).
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "ecoute"
@@ -47,24 +57,11 @@ class EcouteApp(App[None]):
         self.engine_host = EngineHost(options.engine, self._committed) if options.engine else None
         self.engine_error: str | None = None
         self.quitting = False
-        self.feed_screen = FeedScreen(
-            self.threads,
-            options.clock,
-            options.topics,
-            window_rows=options.window_rows,
-            engine_running=options.engine is not None,
-        )
+        self.feed_screen = FeedScreen(self.threads, options)
 
     def on_mount(self) -> None:
-        """Show the feed; start the timers; start the engine once the screen is up."""
+        """Show the feed; start the engine once the screen is up."""
         self.push_screen(self.feed_screen)
-        screen, options = self.feed_screen, self.options
-        if options.live_interval:
-            self.set_interval(options.live_interval, screen.poll_live, name="live")
-        if options.stats_interval:
-            self.set_interval(options.stats_interval, screen.load_stats, name="stats")
-        if options.choices_interval:
-            self.set_interval(options.choices_interval, screen.load_choices, name="choices")
         if self.engine_host is not None:
             # After the first paint: nothing the engine loads may delay the screen.
             self.call_after_refresh(self._start_engine)
@@ -73,26 +70,23 @@ class EcouteApp(App[None]):
         host = self.engine_host
         if host is not None and not host.running and not host.finished:
             host.start(self._engine_finished)
+            self.feed_screen.post_message(EngineChanged("running"))
 
     # -- engine -----------------------------------------------------------------------
 
     def _committed(self, batch: Batch) -> None:
         # In the engine's thread: post_message is thread-safe, and bursts collapse.
         if batch.mentions:
-            self.post_message(EngineCommitted())
+            self.feed_screen.post_message(EngineCommitted())
 
     def _engine_finished(self, report: RunReport | None, error: BaseException | None) -> None:
         stored = report.stored if report is not None else 0
         reason = None if error is None else f"{type(error).__name__}: {error}"
         self.post_message(EngineStopped(stored, reason))
 
-    def on_engine_committed(self, message: EngineCommitted) -> None:
-        """New mentions were stored: show them now rather than at the next poll."""
-        self.feed_screen.poll_live()
-
     def on_engine_stopped(self, message: EngineStopped) -> None:
         """Quit if we were stopping; otherwise say the engine stopped and go on reading."""
-        self.feed_screen.engine_running = False
+        self.feed_screen.post_message(EngineChanged("stopped"))
         if self.quitting:
             self.exit()
             return
@@ -113,11 +107,15 @@ class EcouteApp(App[None]):
             self.exit()
             return
         self.quitting = True
-        self.feed_screen.status.set_parts(live="stopping")
+        self.feed_screen.post_message(EngineChanged("stopping"))
         self.notify("Stopping the engine: finishing in-flight batches (q again to leave now).")
         host.stop()
 
-    # -- logs, links, help, palette -----------------------------------------------------
+    # -- failures, logs, links, help ------------------------------------------------------
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        """Every store failure of every job ends here, as a notification."""
+        self.notify(f"{message.what} failed: {message.error}", severity="error", markup=False)
 
     def record_log(self, line: LogLine) -> None:
         """Deliver a log line from any thread."""
@@ -131,31 +129,15 @@ class EcouteApp(App[None]):
             severity: SeverityLevel = "error" if line.level >= logging.ERROR else "warning"
             self.notify(safe_line(line.message, 300), severity=severity, markup=False)
 
-    def open_link(self, url: str) -> None:
+    def on_open_link(self, message: OpenLink) -> None:
         """Open a (checked) web link with the configured opener or the terminal's."""
         opener = self.options.url_opener or self.open_url
-        opener(url)
+        opener(message.url)
 
     def action_help(self) -> None:
         """Show every key."""
         self.push_screen(HelpScreen())
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists every action of the feed, the saved views, and Textual's own."""
-        feed = self.feed_screen
-        if screen is feed:
-            for key in palette_entries():
-                action = key.action
-
-                def run(action: str = action, scope: str = key.scope) -> None:
-                    target = self if scope == "app" else feed
-                    self.call_later(target.run_action, action)
-
-                yield SystemCommand(key.description, f"key: {key.shown_keys}", run)
-            for view in feed.views:
-
-                def recall(name: str = view.name) -> None:
-                    feed.apply_view(name)
-
-                yield SystemCommand(f"View: {safe_line(view.name, 60)}", "saved view", recall)
-        yield from super().get_system_commands(screen)
+    def action_show_log(self) -> None:
+        """Show what the engine and plugins logged."""
+        self.push_screen(LogScreen(self.log_lines))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ FIXED_CHOICES: dict[str, tuple[str, ...]] = {
     "sentiments": tuple(SENTIMENT_LABELS),
     "statuses": tuple(WORKFLOW_STATUSES),
 }
+_WORD = re.compile(r"\w+\*?|\"[^\"]*\"", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,21 @@ class FeedFilters:
         changes: dict[str, Any] = {name: tuple(values)}
         return replace(self, **changes)
 
+    def values(self, name: str) -> tuple[str, ...]:
+        """The values of the set filter ``name`` (``platforms``, ...).
+
+        Raises:
+            ValueError: ``name`` is not a set filter.
+        """
+        if name not in SET_FIELDS:
+            raise ValueError(f"{name!r} is not one of {', '.join(SET_FIELDS)}")
+        values: tuple[str, ...] = getattr(self, name)
+        return values
+
+    def search_terms(self) -> list[str]:
+        """The words of the search, for highlighting (see :func:`search_terms`)."""
+        return search_terms(self.text)
+
     def mention_filter(self, now: datetime) -> MentionFilter:
         """The store filter these settings mean at ``now``."""
         since, until = self.bounds(now)
@@ -110,7 +127,7 @@ class FeedFilters:
     @property
     def active(self) -> int:
         """How many filters are set (the date range counts when it is not "all time")."""
-        count = sum(1 for name in SET_FIELDS if getattr(self, name))
+        count = sum(1 for name in SET_FIELDS if self.values(name))
         return count + (self.range != "all") + bool(self.text)
 
     def range_label(self) -> str:
@@ -155,6 +172,16 @@ class FeedFilters:
             else:
                 values[key] = _text(key, value)
         return cls(**values).normalised()
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a search, lower-cased, for highlighting (quotes and ``*`` dropped)."""
+    terms = []
+    for token in _WORD.findall(text or ""):
+        token = token.strip('"').rstrip("*").strip()
+        if len(token) >= 2:
+            terms.append(token.casefold())
+    return terms
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -70,7 +70,7 @@ KEYS: tuple[Key, ...] = (
     Key("ctrl+r", "reload", "Reload the feed from the store", "Live and panes"),
     Key("tab", "app.focus_next", "Next pane", "Live and panes", "app", palette=False),
     Key("z", "toggle_detail", "Show or hide the detail pane", "Live and panes"),
-    Key("L", "show_log", "Engine and plugin log", "Live and panes"),
+    Key("L", "app.show_log", "Engine and plugin log", "Live and panes"),
     Key("question_mark", "help", "Show every key", "App", "app", footer="keys", display="?"),
     Key("ctrl+p", "command_palette", "Command palette", "App", "app", palette=False),
     Key("q", "app.quit", "Quit (stops the engine cleanly)", "App", footer="quit"),

@@ -1,16 +1,26 @@
-"""Messages that workers and the engine post to the screens (workers never touch widgets)."""
+"""The TUI's typed messages: what jobs, widgets, the engine and the app tell each other.
+
+Store jobs post results (never touching a widget) to the node that started them,
+which consumes them (they stop there); widgets post what changed; the app tells
+the feed screen about the engine. Messages the app posts to the screen do not
+bubble (they would come back to the app); burst messages collapse (``can_replace``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from textual.message import Message
 
 from ecoute.engine.health import Health
 from ecoute.engine.store import PageKey, SavedView, StoredMention
 
+from .filters import FeedFilters
 from .logbridge import LogLine
-from .rows import FeedRow
+from .widgets.feed.rows import FeedRow
+
+# -- store job results ----------------------------------------------------------------------
 
 
 @dataclass
@@ -26,17 +36,7 @@ class PageLoaded(Message):
     where: str
     rows: list[FeedRow]
     older_key: PageKey | None
-    complete: bool = True
     latest_seq: int = 0
-    elapsed: float = 0.0
-
-
-@dataclass
-class FeedShown(Message):
-    """The first page of new filters is on screen (tests and the benchmark wait for it)."""
-
-    generation: int
-    rows: int
 
 
 @dataclass
@@ -44,6 +44,7 @@ class LiveRows(Message):
     """Mentions stored since the last poll that match the filters, newest first.
 
     ``overflow`` says more arrived than were read: the top of the feed must be reloaded.
+    A failed poll posts this too, empty, so that the next one may start.
     """
 
     generation: int
@@ -53,11 +54,11 @@ class LiveRows(Message):
 
 
 @dataclass
-class DetailLoaded(Message):
-    """The selected mention in full (``None``: it is no longer in the store)."""
+class RowsRead(Message):
+    """Rows of the feed read again as they are now (a scorer has filled them in)."""
 
-    mention_id: str
-    stored: StoredMention | None
+    generation: int
+    rows: list[FeedRow]
 
 
 @dataclass
@@ -69,11 +70,23 @@ class CountLoaded(Message):
 
 
 @dataclass
+class DetailLoaded(Message):
+    """The selected mention in full (``None``: it is no longer in the store)."""
+
+    mention_id: str
+    stored: StoredMention | None
+
+
+@dataclass
 class StatsLoaded(Message):
-    """Component health, the arrival rate, and whether the engine looks alive."""
+    """Every component's health and the mentions stored per minute lately."""
 
     health: list[Health]
     per_minute: float
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer reading covers a queued older one."""
+        return isinstance(message, StatsLoaded)
 
 
 @dataclass
@@ -88,9 +101,10 @@ class ChoicesLoaded(Message):
 
 @dataclass
 class ViewsLoaded(Message):
-    """The saved views."""
+    """The saved views; ``done`` says what changed them (empty: a plain read)."""
 
     views: list[SavedView] = field(default_factory=list)
+    done: str = ""
 
 
 @dataclass
@@ -104,21 +118,79 @@ class ActionDone(Message):
 
 @dataclass
 class StoreFailed(Message):
-    """A store read or write failed; shown as a notification."""
+    """A store read or write failed; the app shows it as a notification."""
 
     what: str
     error: str
 
 
-class EngineCommitted(Message):
+# -- widgets to the screen ------------------------------------------------------------------
+
+
+@dataclass
+class FiltersChanged(Message):
+    """The filters in force changed (posted by the filter bar, their one owner)."""
+
+    filters: FeedFilters
+
+
+@dataclass
+class FeedShown(Message):
+    """The first page of new filters is on screen (tests and the benchmark wait for it)."""
+
+    generation: int
+    rows: int
+
+
+@dataclass
+class FeedCounted(Message):
+    """How many rows the feed holds, and how many match (``None``: still counting)."""
+
+    shown: int
+    total: int | None
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the latest counts matter."""
+        return isinstance(message, FeedCounted)
+
+
+@dataclass
+class LivePaused(Message):
+    """The live stream was paused (``paused``) or resumed."""
+
+    paused: bool
+
+
+@dataclass
+class OpenLink(Message):
+    """Open a checked web link in the browser (the app knows how)."""
+
+    url: str
+
+
+# -- the app and the engine -------------------------------------------------------------------
+
+
+class EngineCommitted(Message, bubble=False):
     """The in-process engine committed a batch: poll for new mentions now.
 
-    Bursts collapse: a queued one replaces the one before it.
+    Posted from the engine's thread to the feed screen. Bursts collapse: a
+    queued one replaces the one before it.
     """
 
     def can_replace(self, message: Message) -> bool:
         """Any earlier queued commit notice is covered by this one."""
         return isinstance(message, EngineCommitted)
+
+
+EngineState = Literal["running", "stopping", "stopped"]
+
+
+@dataclass
+class EngineChanged(Message, bubble=False):
+    """The app tells the feed screen what the in-process engine is doing now."""
+
+    state: EngineState
 
 
 @dataclass

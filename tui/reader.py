@@ -9,7 +9,7 @@ from ecoute.engine.health import Health
 from ecoute.engine.store import PageKey, Store, StoredMention
 
 from .filters import FeedFilters
-from .rows import FeedRow, feed_row, search_terms
+from .widgets.feed.rows import FeedRow, feed_row
 
 # The first page fills a few screens and comes back fast; later pages are larger.
 FIRST_PAGE_ROWS = 100
@@ -74,6 +74,12 @@ def live(store: Store, filters: FeedFilters, now: datetime, after_seq: int) -> L
     return LiveResult(_rows(found, filters), latest, len(found) >= LIVE_ROWS)
 
 
+def rows_by_id(store: Store, filters: FeedFilters, ids: list[str]) -> list[FeedRow]:
+    """The rows of these mentions as they are now (those still in the store)."""
+    found = (store.get(mention_id) for mention_id in ids)
+    return _rows([stored for stored in found if stored is not None], filters)
+
+
 def stats(store: Store, now: datetime) -> Stats:
     """Component health and the arrival rate over the last minute."""
     per_minute = store.arrivals_since(now - RATE_WINDOW) / (RATE_WINDOW.total_seconds() / 60)
@@ -86,5 +92,5 @@ def choices(store: Store) -> tuple[list[str], list[str], list[str]]:
 
 
 def _rows(found: list[StoredMention], filters: FeedFilters) -> list[FeedRow]:
-    terms = search_terms(filters.text)
+    terms = filters.search_terms()
     return [feed_row(stored, filters.time_field, terms) for stored in found]

@@ -6,7 +6,7 @@ import os
 import sys
 
 from ecoute.engine.runtime import RunReport
-from ecoute.engine.store import Store
+from ecoute.engine.store import open_store
 
 from .app import EcouteApp
 from .logbridge import captured_logs
@@ -15,7 +15,7 @@ from .options import TuiOptions
 
 def prepare_store(options: TuiOptions) -> None:
     """Create the store if it is missing, or upgrade it (raises StoreError naming the path)."""
-    Store(options.store_path).close()
+    open_store(options.store_path).close()
 
 
 def run_tui(options: TuiOptions) -> RunReport | None:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from ecoute.engine.store import Store
+from ecoute.engine.store import Store, open_store
 
 T = TypeVar("T")
 
@@ -41,7 +41,7 @@ class StoreThreads:
     def _store(self, role: str) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.path, readonly=role != "write")
+            store = open_store(self.path, readonly=role != "write")
             self._local.store = store
             with self._lock:
                 self._opened[role] = store

@@ -10,11 +10,13 @@ from typing import Any
 from textual.pilot import Pilot
 
 from ecoute.engine.records import Author, Mention, Sentiment, TopicMatch
-from ecoute.engine.store import Store
+from ecoute.engine.store import open_store
 from ecoute.tui import TuiOptions
 from ecoute.tui.app import EcouteApp
+from ecoute.tui.filters import FeedFilters
+from ecoute.tui.messages import EngineCommitted
 from ecoute.tui.screens.feed import FeedScreen
-from ecoute.tui.widgets.mention_feed import MentionFeed
+from ecoute.tui.widgets.feed.mention_feed import MentionFeed
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PLATFORMS = ("mastodon", "reddit", "news", "bluesky")
@@ -52,7 +54,7 @@ def mention(index: int, **changes: Any) -> Mention:
 
 def make_store(path: Path, mentions: Iterable[Mention]) -> Path:
     """A store at ``path`` holding ``mentions``."""
-    with Store(path) as store:
+    with open_store(path) as store:
         store.upsert_mentions(list(mentions))
     return path
 
@@ -85,6 +87,26 @@ async def settle(pilot: Pilot[Any]) -> None:
 def feed_of(app: EcouteApp) -> MentionFeed:
     """The feed widget of the app's main screen."""
     return app.feed_screen.query_one(MentionFeed)
+
+
+def filters_of(app: EcouteApp) -> FeedFilters:
+    """The filters in force (their one owner is the filter bar)."""
+    return app.feed_screen.filter_bar.filters
+
+
+def set_filters(app: EcouteApp, filters: FeedFilters) -> None:
+    """Set the filters as the pickers do (the screen reads the feed again)."""
+    app.feed_screen.filter_bar.filters = filters
+
+
+def poll_live(app: EcouteApp) -> None:
+    """Ask the feed to read new mentions now, as the engine's commit notice does."""
+    app.feed_screen.post_message(EngineCommitted())
+
+
+def read_stats(app: EcouteApp) -> None:
+    """Read the components' health now, as the stats timer does."""
+    app.feed_screen.read_stats()
 
 
 def screen_of(app: EcouteApp) -> FeedScreen:

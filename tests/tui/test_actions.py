@@ -8,9 +8,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from ecoute.engine.store import Store, StoredMention
+from ecoute.engine.store import StoredMention, open_store
 from ecoute.tui.app import EcouteApp
-from ecoute.tui.screens.mention_actions import web_link
+from ecoute.tui.mention_actions import web_link
 from tests.tui.helpers import (
     detail_text,
     feed_of,
@@ -24,7 +24,7 @@ from tests.tui.helpers import (
 
 def stored(path: Path, mention_id: str) -> StoredMention:
     """The mention as another process reads it now."""
-    with Store(path, readonly=True) as other:
+    with open_store(path, readonly=True) as other:
         found = other.get(mention_id)
     assert found is not None
     return found

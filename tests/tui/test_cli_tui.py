@@ -6,6 +6,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test runs the CLI in a new process
+
 
 def ecoute(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -35,7 +39,7 @@ def test_without_a_terminal_the_tui_explains_what_to_run_instead() -> None:
 def test_tui_help_imports_no_textual() -> None:
     code = (
         "import json, sys\n"
-        "from ecoute.engine.cli.main import main\n"
+        "from ecoute.cli.main import main\n"
         "try:\n    main(['tui', '--help'])\nexcept SystemExit:\n    pass\n"
         "print(json.dumps(sorted(m for m in ('textual', 'flair', 'torch') if m in sys.modules)))"
     )

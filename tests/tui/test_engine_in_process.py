@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.message import Message
 
 from ecoute.engine.config import load_config
@@ -16,9 +17,9 @@ from ecoute.engine.plugins import create_plugin_manager
 from ecoute.engine.records import utcnow
 from ecoute.engine.runtime import Engine
 from ecoute.tui.app import EcouteApp
-from ecoute.tui.messages import EngineStopped, LiveRows
+from ecoute.tui.messages import EngineChanged, EngineStopped, LiveRows
 from tests.engine.helpers import demo_config
-from tests.tui.helpers import options, settle
+from tests.tui.helpers import feed_of, options, settle
 
 NO_SENTIMENT = "[scorers.sentiment]\nenabled = false\n"
 
@@ -34,12 +35,15 @@ def test_engine_commits_show_up_and_q_drains_it_cleanly(tmp_path: Path) -> None:
     store = engine.config.engine.store
     streamed = asyncio.Event()
     stopped = asyncio.Event()
+    engine_states: list[str] = []
 
     def hook(message: Message) -> None:
         if isinstance(message, LiveRows) and message.rows:
             streamed.set()
         if isinstance(message, EngineStopped):
             stopped.set()
+        if isinstance(message, EngineChanged):
+            engine_states.append(message.state)
 
     async def scenario() -> None:
         from ecoute.tui.run import prepare_store
@@ -50,8 +54,8 @@ def test_engine_commits_show_up_and_q_drains_it_cleanly(tmp_path: Path) -> None:
         async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
             await asyncio.wait_for(streamed.wait(), 60)
             await settle(pilot)
-            assert app.feed_screen.feed.rows
-            assert all(row.platform for row in app.feed_screen.feed.rows)
+            assert feed_of(app).rows
+            assert all(row.platform for row in feed_of(app).rows)
             host = app.engine_host
             assert host is not None and host.running
             await pilot.press("q")
@@ -59,6 +63,8 @@ def test_engine_commits_show_up_and_q_drains_it_cleanly(tmp_path: Path) -> None:
             await pilot.pause()
             assert host.finished and host.report is not None
             assert host.report.stored > 0
+            # The app told the screen, which showed "stopping" while the engine drained.
+            assert engine_states[:2] == ["running", "stopping"]
         with sqlite3.connect(store) as conn:
             states = dict(conn.execute("SELECT component, state FROM health"))
             stored = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
@@ -133,6 +139,7 @@ print(json.dumps(seen))
 """
 
 
+@pytest.mark.slow
 def test_nothing_heavy_loads_before_the_first_frame(tmp_path: Path) -> None:
     """The sentiment scorer is on (the default), the engine in-process: at the first
     frame neither Flair nor torch is imported and the engine has not started yet."""

@@ -11,9 +11,21 @@ from textual.strip import Strip
 
 from ecoute.engine.health import Health
 from ecoute.engine.records import Author, TopicMatch
-from ecoute.engine.store import Store
+from ecoute.engine.store import open_store
 from ecoute.tui.app import EcouteApp
-from tests.tui.helpers import NOW, detail_text, make_store, mention, options, screen_text, settle
+from ecoute.tui.commands import FeedCommands
+from tests.tui.helpers import (
+    NOW,
+    detail_text,
+    feed_of,
+    filters_of,
+    make_store,
+    mention,
+    options,
+    read_stats,
+    screen_text,
+    settle,
+)
 
 MARKUP = "[bold]loud[/bold] [link=https://evil.example]click me[/link] [/]"
 ESCAPES = "\x1b[2J\x1b]8;;https://evil.example\x07osc\x1b]8;;\x07 \x1b]0;pwned\x07\x9b31m"
@@ -36,7 +48,7 @@ def hostile_store(path: Path) -> Path:
         platform="[u]plat\x07",
     )
     make_store(path, [evil, mention(2)])
-    with Store(path) as store:
+    with open_store(path) as store:
         store.add_tag(evil.id, "[blink]tag")
         store.add_note(evil.id, "note [bold]x[/bold] \x1b[2J")
         store.save_view("[bold]view\x1b[2J", {"platforms": ["[u]plat\x07"]})
@@ -76,7 +88,7 @@ def test_hostile_text_is_shown_literally_and_safely(tmp_path: Path) -> None:
         app = EcouteApp(options(path))
         async with app.run_test(size=(200, 50), notifications=True) as pilot:
             await settle(pilot)
-            app.feed_screen.load_stats()
+            read_stats(app)
             await settle(pilot)
             await pilot.press("j")
             await settle(pilot)
@@ -121,10 +133,10 @@ def test_saved_view_names_and_filter_values_stay_literal(tmp_path: Path) -> None
             assert_terminal_safe(strips_of(app))
             await pilot.press("enter")
             await settle(pilot)
-            assert app.feed_screen.filters.platforms == ("[u]plat\x07",)
+            assert filters_of(app).platforms == ("[u]plat\x07",)
             assert "platform: [u]plat" in screen_text(app)
             assert_terminal_safe(strips_of(app))
-            titles = [c.title for c in app.get_system_commands(app.feed_screen)]
+            titles = [c.title for c in FeedCommands(app.feed_screen).commands()]
             assert "View: [bold]view" in titles
 
     asyncio.run(scenario())
@@ -146,7 +158,7 @@ def test_every_hostile_line_renders_without_control_characters(tmp_path: Path) -
         app = EcouteApp(options(path))
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
-            assert len(app.feed_screen.feed.rows) == len(lines)
+            assert len(feed_of(app).rows) == len(lines)
             assert_terminal_safe(strips_of(app))
             assert "line break return tab" in screen_text(app) or "line breakreturn tab" in (
                 screen_text(app)

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from ecoute.engine.records import format_time
 from ecoute.engine.store import PageKey
-from ecoute.tui.feed_window import FeedWindow
-from ecoute.tui.rows import FeedRow
+from ecoute.tui.widgets.feed.rows import FeedRow
+from ecoute.tui.widgets.feed.window import FeedWindow
 from tests.tui.helpers import NOW
 
 

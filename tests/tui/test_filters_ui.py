@@ -10,13 +10,24 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, SelectionList
 
-from ecoute.engine.store import Store
+from ecoute.engine.store import open_store
 from ecoute.tui.app import EcouteApp
 from ecoute.tui.filters import FeedFilters
 from ecoute.tui.screens.choice import ChoiceScreen
 from ecoute.tui.screens.date_range import DateRangeScreen
 from ecoute.tui.widgets.filter_chip import FilterChip
-from tests.tui.helpers import NOW, make_store, mention, options, screen_text, settle, shown_ids
+from tests.tui.helpers import (
+    NOW,
+    feed_of,
+    filters_of,
+    make_store,
+    mention,
+    options,
+    screen_text,
+    set_filters,
+    settle,
+    shown_ids,
+)
 
 
 def store_with_variety(tmp_path: Path) -> Path:
@@ -30,7 +41,7 @@ def store_with_variety(tmp_path: Path) -> Path:
         mention(7, id="x:other", text="nothing to see here", topics=[], lang="ru"),
     ]
     path = make_store(tmp_path / "s.db", mentions)
-    with Store(path) as store:
+    with open_store(path) as store:
         store.set_status("m:1", "needs-reply")
         store.set_status("m:2", "handled")
         store.set_sentiment_override("m:3", "positive")  # the model said negative
@@ -65,13 +76,13 @@ def run(path: Path, scenario: Any, size: tuple[int, int] = (140, 36)) -> None:
 
 
 def rows(app: EcouteApp) -> list[Any]:
-    return app.feed_screen.feed.rows
+    return feed_of(app).rows
 
 
 def test_platform_filter_is_multi_select(tmp_path: Path) -> None:
     async def scenario(app: EcouteApp, pilot: Pilot[Any]) -> None:
         await pick(pilot, "2", "news", "reddit")
-        assert app.feed_screen.filters.platforms == ("news", "reddit")
+        assert filters_of(app).platforms == ("news", "reddit")
         assert rows(app) and {r.platform for r in rows(app)} == {"news", "reddit"}
         assert "platform: news, reddit" in screen_text(app)
         assert "1 filter" in screen_text(app)
@@ -81,7 +92,6 @@ def test_platform_filter_is_multi_select(tmp_path: Path) -> None:
 
 def test_topic_sentiment_language_and_status_filters(tmp_path: Path) -> None:
     async def scenario(app: EcouteApp, pilot: Pilot[Any]) -> None:
-        screen = app.feed_screen
         await pick(pilot, "3", "Acme Cloud")
         assert "x:other" not in shown_ids(app) and all(r.topics for r in rows(app))
         await pick(pilot, "4", "positive")
@@ -90,7 +100,7 @@ def test_topic_sentiment_language_and_status_filters(tmp_path: Path) -> None:
         assert {r.sentiment for r in rows(app)} == {"positive"}
         await pick(pilot, "5", "en")
         assert rows(app) and all(i.startswith("m:") for i in shown_ids(app))
-        assert screen.filters.active == 3
+        assert filters_of(app).active == 3
         await pilot.press("x")
         await settle(pilot)
         await pick(pilot, "6", "needs-reply", "handled")
@@ -109,7 +119,7 @@ def test_date_presets_and_the_time_field(tmp_path: Path) -> None:
         presets.highlighted = 1  # last 24 h
         await pilot.press("enter")
         await settle(pilot)
-        f = app.feed_screen.filters
+        f = filters_of(app)
         assert f.range == "24h"
         since = NOW - timedelta(hours=24)
         assert rows(app) and all(r.created_at >= since for r in rows(app))
@@ -129,7 +139,7 @@ def test_custom_range_typed_in_local_time_on_collection_time(tmp_path: Path) -> 
         dialog.query_one("#until", Input).value = "2026-11-22 00:00"
         await pilot.click("#apply")
         await settle(pilot)
-        f = app.feed_screen.filters
+        f = filters_of(app)
         assert (f.range, f.time_field) == ("custom", "collected_at")
         assert f.since == NOW - timedelta(days=1) and f.until == NOW - timedelta(hours=12)
         assert rows(app) and all(f.since <= r.created_at < f.until for r in rows(app))
@@ -150,7 +160,7 @@ def test_a_bad_custom_date_is_explained_and_nothing_changes(tmp_path: Path) -> N
         assert "is not a time" in str(dialog.query_one("#date-error").render())
         await pilot.press("escape")
         await settle(pilot)
-        assert app.feed_screen.filters == FeedFilters()
+        assert filters_of(app) == FeedFilters()
 
     run(store_with_variety(tmp_path), scenario)
 
@@ -161,15 +171,15 @@ def test_search_from_the_keyboard_highlights_and_escape_restores(tmp_path: Path)
         await pilot.press(*"sync")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.feed_screen.filters.text == "sync"
+        assert filters_of(app).text == "sync"
         assert shown_ids(app) == ["x:sync"]
         row = rows(app)[0]
         assert [row.line[s:e] for s, e, kind in row.spans if kind == "search"] == ["sync"]
-        assert app.feed_screen.feed.has_focus
+        assert feed_of(app).has_focus
         await pilot.press("slash", "backspace", "backspace", "escape")
         await settle(pilot)
         assert app.feed_screen.query_one("#search", Input).value == "sync"
-        assert app.feed_screen.filters.text == "sync"
+        assert filters_of(app).text == "sync"
 
     run(store_with_variety(tmp_path), scenario)
 
@@ -193,13 +203,12 @@ def test_chips_open_their_picker_with_a_click(tmp_path: Path) -> None:
 
 def test_one_key_clears_every_filter(tmp_path: Path) -> None:
     async def scenario(app: EcouteApp, pilot: Pilot[Any]) -> None:
-        screen = app.feed_screen
-        screen.filters = FeedFilters(range="7d", platforms=("news",), text="acme", langs=("en",))
+        set_filters(app, FeedFilters(range="7d", platforms=("news",), text="acme", langs=("en",)))
         await settle(pilot)
-        assert screen.filters.active == 4
+        assert filters_of(app).active == 4
         await pilot.press("x")
         await settle(pilot)
-        assert screen.filters == FeedFilters()
+        assert filters_of(app) == FeedFilters()
         assert len(rows(app)) == 62 and "no filter" in screen_text(app)
 
     run(store_with_variety(tmp_path), scenario)
@@ -209,15 +218,14 @@ def test_views_are_saved_in_the_store_and_recalled(tmp_path: Path) -> None:
     path = store_with_variety(tmp_path)
 
     async def scenario(app: EcouteApp, pilot: Pilot[Any]) -> None:
-        screen = app.feed_screen
         wanted = FeedFilters(range="24h", platforms=("reddit",), sentiments=("negative",))
-        screen.filters = wanted
+        set_filters(app, wanted)
         await settle(pilot)
         await pilot.press("s")
         await pilot.press(*"angry reddit")
         await pilot.press("enter")
         await settle(pilot)
-        with Store(path, readonly=True) as other:
+        with open_store(path, readonly=True) as other:
             saved = other.views()
         assert [v.name for v in saved] == ["angry reddit"]
         assert FeedFilters.from_json(saved[0].filters) == wanted
@@ -228,14 +236,14 @@ def test_views_are_saved_in_the_store_and_recalled(tmp_path: Path) -> None:
         assert "angry reddit" in screen_text(app) and "platform reddit" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
-        assert screen.filters == wanted
+        assert filters_of(app) == wanted
         assert {r.platform for r in rows(app)} == {"reddit"}
         # And deleted.
         await pilot.press("v", "d")
         await settle(pilot)
-        with Store(path, readonly=True) as other:
+        with open_store(path, readonly=True) as other:
             assert other.views() == []
-        assert screen.views == []
+        assert app.feed_screen.filter_bar.views == []
 
     run(path, scenario)
 
@@ -244,7 +252,7 @@ def test_pickers_offer_values_that_arrived_after_start(tmp_path: Path) -> None:
     path = make_store(tmp_path / "s.db", [mention(1)])
 
     async def scenario(app: EcouteApp, pilot: Pilot[Any]) -> None:
-        with Store(path) as writer:
+        with open_store(path) as writer:
             writer.upsert_mentions([mention(2, id="lemmy:2", platform="lemmy", lang="de")])
         await pilot.press("2")
         await settle(pilot)

@@ -12,13 +12,24 @@ from textual.command import CommandPalette
 
 from ecoute.engine.health import Health
 from ecoute.engine.records import TopicMatch
-from ecoute.engine.store import Store
+from ecoute.engine.store import open_store
 from ecoute.tui.app import EcouteApp
+from ecoute.tui.commands import FeedCommands
 from ecoute.tui.keymap import KEYS
 from ecoute.tui.screens.help import HelpScreen
 from ecoute.tui.screens.log import LogScreen
 from ecoute.tui.widgets.status_bar import StatusBar
-from tests.tui.helpers import NOW, detail_text, make_store, mention, options, screen_text, settle
+from tests.tui.helpers import (
+    NOW,
+    detail_text,
+    feed_of,
+    make_store,
+    mention,
+    options,
+    read_stats,
+    screen_text,
+    settle,
+)
 
 
 def test_question_mark_shows_every_key(tmp_path: Path) -> None:
@@ -48,7 +59,7 @@ def test_the_palette_lists_the_actions_and_runs_them(tmp_path: Path) -> None:
         app = EcouteApp(options(path))
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            titles = {c.title for c in app.get_system_commands(app.feed_screen)}
+            titles = {c.title for c in FeedCommands(app.feed_screen).commands()}
             for key in KEYS:
                 if key.palette:
                     assert key.description in titles, key.description
@@ -59,7 +70,7 @@ def test_the_palette_lists_the_actions_and_runs_them(tmp_path: Path) -> None:
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
-            with Store(path, readonly=True) as other:
+            with open_store(path, readonly=True) as other:
                 found = other.get("reddit:1")
             assert found is not None and found.status == "handled"
 
@@ -68,7 +79,7 @@ def test_the_palette_lists_the_actions_and_runs_them(tmp_path: Path) -> None:
 
 def test_status_bar_shows_health_rate_filters_and_the_sentiment_model(tmp_path: Path) -> None:
     path = make_store(tmp_path / "s.db", [mention(i) for i in range(0, 5)])
-    with Store(path) as store:
+    with open_store(path) as store:
         store.save_health(
             [
                 Health("source:mastodon", "source", "ok", items=12, updated_at=NOW),
@@ -81,7 +92,14 @@ def test_status_bar_shows_health_rate_filters_and_the_sentiment_model(tmp_path: 
                     updated_at=NOW,
                 ),
                 Health("source:rss", "source", "error", reason="feed gone\nmore", updated_at=NOW),
-                Health("scorer:sentiment", "scorer", "starting", updated_at=NOW),
+                Health(
+                    "scorer:sentiment",
+                    "scorer",
+                    "starting",
+                    detail="loading model",
+                    pending=3,
+                    updated_at=NOW,
+                ),
             ]
         )
 
@@ -93,15 +111,18 @@ def test_status_bar_shows_health_rate_filters_and_the_sentiment_model(tmp_path: 
             assert "● mastodon" in status
             assert "◐ reddit (backing off until 12:00:30)" in status
             assert "✗ rss (feed gone)" in status
-            assert "sentiment loading" in status
+            assert "│ sentiment loading model · 3 pending" in status
             # Collected 30 s after publication: mentions 0 and 1 in the last minute.
             assert "2/min" in status
             assert "5 match" in status and "no filter" in status
-            with Store(path) as store:
-                store.save_health([Health("scorer:sentiment", "scorer", "ok", updated_at=NOW)])
-            app.feed_screen.load_stats()
+            with open_store(path) as store:
+                store.save_health(
+                    [Health("scorer:sentiment", "scorer", "ok", detail="ready", updated_at=NOW)]
+                )
+            read_stats(app)
             await settle(pilot)
-            assert "sentiment ready" in screen_text(app)
+            assert "│ sentiment ready" in screen_text(app)
+            assert "pending" not in screen_text(app)
             await pilot.press("space")
             assert " paused " in screen_text(app)
 
@@ -132,7 +153,7 @@ def test_detail_pane_explains_the_matches(tmp_path: Path) -> None:
             assert "link https://example.org/1" in details and "language fr" in details
             assert "Why it matched" in details
             assert "akme" in details and "fuzzy" in details and "hashtag" in details
-            row = app.feed_screen.feed.rows[0]
+            row = feed_of(app).rows[0]
             line = row.line
             assert [line[s:e] for s, e, _ in row.spans] == ["akme", "clowd", "#AcmeCloud"]
             body = app.feed_screen.detail.renderable
@@ -166,5 +187,8 @@ def test_log_screen_shows_engine_log_lines(tmp_path: Path, monkeypatch: pytest.M
             assert isinstance(app.screen, LogScreen)
             text = screen_text(app)
             assert "HTTP 429" in text and "all good" in text and "\x1b" not in text
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, LogScreen)
 
     asyncio.run(scenario())

@@ -8,17 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ecoute.engine.store import Store
+import pytest
+
+from ecoute.engine.store import open_store
 from ecoute.tui.app import EcouteApp
 from ecoute.tui.filters import FeedFilters
 from ecoute.tui.messages import EngineCommitted
-from ecoute.tui.widgets.new_marker import NewMarker
+from ecoute.tui.widgets.feed.new_marker import NewMarker
 from tests.tui.helpers import (
     feed_of,
     make_store,
     mention,
     options,
+    poll_live,
     screen_text,
+    set_filters,
     settle,
     shown_ids,
     visible_ids,
@@ -27,7 +31,7 @@ from tests.tui.helpers import (
 
 def add(store: Path, *mentions: object) -> None:
     """Store mentions as another writer would (its own connection)."""
-    with Store(store) as writer:
+    with open_store(store) as writer:
         writer.upsert_mentions(list(mentions))  # type: ignore[arg-type]
 
 
@@ -57,7 +61,7 @@ def test_new_mentions_stream_in_at_the_top_when_following(tmp_path: Path) -> Non
             await settle(pilot)
             add(store, mention(0, text="fresh acme news"))
             # The engine's commit notice triggers the poll (no timer in tests).
-            app.post_message(EngineCommitted())
+            app.feed_screen.post_message(EngineCommitted())
             await settle(pilot)
             assert shown_ids(app)[0] == "mastodon:0"
             assert visible_ids(app)[0] == "mastodon:0"
@@ -82,7 +86,7 @@ def test_a_reader_scrolled_down_keeps_their_place_and_sees_n_new(tmp_path: Path)
             before = visible_ids(app)
             assert feed.first_visible > 0 and feed.cursor is None
             add(store, mention(1), mention(2))
-            app.feed_screen.poll_live()
+            poll_live(app)
             await settle(pilot)
             assert visible_ids(app)[: len(before) - 1] == before[: len(before) - 1]
             marker = app.feed_screen.query_one(NewMarker)
@@ -110,7 +114,7 @@ def test_a_selected_row_stays_selected_and_in_place(tmp_path: Path) -> None:
             assert feed.selected is not None and feed.selected.id == "bluesky:3"
             line = feed.cursor - feed.first_visible  # type: ignore[operator]
             add(store, mention(1), mention(0))
-            app.feed_screen.poll_live()
+            poll_live(app)
             await settle(pilot)
             assert feed.selected.id == "bluesky:3"
             assert feed.cursor - feed.first_visible == line  # type: ignore[operator]
@@ -134,7 +138,7 @@ def test_pause_holds_new_mentions_until_resumed(tmp_path: Path) -> None:
             await settle(pilot)
             await pilot.press("space")
             add(store, mention(1))
-            app.feed_screen.poll_live()
+            poll_live(app)
             await settle(pilot)
             assert "reddit:1" not in shown_ids(app)
             text = screen_text(app)
@@ -172,6 +176,7 @@ def test_paging_reads_older_rows_and_the_window_stays_bounded(tmp_path: Path) ->
     asyncio.run(scenario())
 
 
+@pytest.mark.slow
 def test_the_feed_follows_a_store_written_by_another_process(tmp_path: Path) -> None:
     store = make_store(tmp_path / "s.db", [mention(i) for i in range(5, 10)])
     lines = tmp_path / "new.jsonl"
@@ -191,7 +196,7 @@ def test_the_feed_follows_a_store_written_by_another_process(tmp_path: Path) -> 
                 text=True,
             )
             assert result.returncode == 0, result.stderr
-            app.feed_screen.poll_live()
+            poll_live(app)
             await settle(pilot)
             assert shown_ids(app)[0] == "reddit:1"
             assert "imported by another process" in screen_text(app)
@@ -206,11 +211,10 @@ def test_live_rows_respect_the_filters(tmp_path: Path) -> None:
         app = EcouteApp(options(store))
         async with app.run_test(size=(120, 30)) as pilot:
             await settle(pilot)
-            screen = app.feed_screen
-            screen.filters = FeedFilters(platforms=("news",))
+            set_filters(app, FeedFilters(platforms=("news",)))
             await settle(pilot)
             add(store, mention(1), mention(2))  # reddit:1, news:2
-            screen.poll_live()
+            poll_live(app)
             await settle(pilot)
             ids = shown_ids(app)
             assert ids[0] == "news:2" and "reddit:1" not in ids
@@ -228,7 +232,7 @@ def test_an_empty_feed_says_why_and_what_to_do(tmp_path: Path) -> None:
             await settle(pilot)
             assert "No mentions in the store yet: run `ecoute run`" in screen_text(app)
             add(store, mention(1))
-            app.feed_screen.filters = FeedFilters(platforms=("news",))
+            set_filters(app, FeedFilters(platforms=("news",)))
             await settle(pilot)
             assert "No mention matches these filters (x clears them)." in screen_text(app)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ecoute.engine.records import TopicMatch
 from ecoute.engine.store import StoredMention
-from ecoute.tui.rows import MATCH, SEARCH, feed_row, search_terms
+from ecoute.tui.filters import search_terms
+from ecoute.tui.widgets.feed.rows import MATCH, SEARCH, feed_row
 from tests.tui.helpers import mention
 
 

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from ecoute.engine.health import Health
 from ecoute.engine.records import Author, TopicMatch
-from ecoute.engine.store import Store
+from ecoute.engine.store import open_store
 from ecoute.tui.app import EcouteApp
 from tests.tui.helpers import NOW, make_store, mention, options, settle
 
@@ -37,7 +37,7 @@ def store(tmp_path: Path) -> Path:
         mention(3, id="news:evil", text="[bold]not bold[/bold] \x1b[2J acme \u202eevil")
     )
     path = make_store(tmp_path / "s.db", mentions)
-    with Store(path) as s:
+    with open_store(path) as s:
         s.set_status("news:2", "needs-reply")
         s.set_status("mastodon:4", "handled")
         s.set_status("reddit:5", "ignored")
@@ -55,7 +55,7 @@ def store(tmp_path: Path) -> Path:
                     next_attempt=NOW.replace(minute=5),
                     updated_at=NOW,
                 ),
-                Health("scorer:sentiment", "scorer", "ok", updated_at=NOW),
+                Health("scorer:sentiment", "scorer", "ok", detail="ready", updated_at=NOW),
             ]
         )
         s.upsert_mentions([mention(45, author=Author("x", "[b]Name"))])

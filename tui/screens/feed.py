@@ -1,216 +1,310 @@
-"""FeedScreen: the filter bar, the live feed, the detail pane and the status bar."""
+"""FeedScreen: lays out the filter bar, feed, detail pane and status bar; routes their messages."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Container, Vertical
+from textual.command import Provider
+from textual.containers import Container
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widgets import Footer
 
-from .. import reader
-from ..filters import FeedFilters
+from ecoute.engine.store import StoredMention
+
+from .. import jobs
+from ..catch_up import ScorerCatchUp
+from ..commands import FeedCommands
 from ..keymap import bindings
+from ..mention_actions import MentionActions
 from ..messages import (
-    ChoicesLoaded,
-    CountLoaded,
+    ActionDone,
     DetailLoaded,
+    EngineChanged,
+    EngineCommitted,
+    FeedCounted,
     FeedShown,
-    PageLoaded,
+    FiltersChanged,
+    LivePaused,
     StatsLoaded,
-    StoreFailed,
-    ViewsLoaded,
 )
-from ..widgets.detail_pane import DetailPane
+from ..options import TuiOptions
+from ..store_threads import StoreThreads
+from ..widgets.detail.pane import DetailPane
+from ..widgets.feed.mention_feed import MentionFeed
+from ..widgets.feed.pane import FeedPane
+from ..widgets.feed.rows import FeedRow
 from ..widgets.filter_bar import FilterBar
-from ..widgets.filter_chip import FilterChip
-from ..widgets.mention_feed import MentionFeed
-from ..widgets.new_marker import NewMarker
 from ..widgets.search_box import SearchBox
 from ..widgets.status_bar import StatusBar
-from .feed_live import FeedLive
-from .filter_actions import FilterActions
-from .mention_actions import MentionActions
 
 WIDE = 180  # columns from which the detail pane sits beside the feed
 
 
-class FeedScreen(FeedLive, FilterActions, MentionActions):
+class FeedScreen(Screen[None]):
     """The main screen: filter bar, feed, detail pane, status bar and key hints.
 
-    State and the workers that read the store are in :class:`~.feed_base.FeedBase`;
-    live streaming, filter and mention actions in their own mixins; here the
-    layout and the handlers that put what workers read on screen.
+    Each part owns its state: the filter bar the filters, the feed pane the rows
+    and the live stream, the detail pane the mention it shows. This screen lays
+    them out, passes what one says to the others, reads the selected mention and
+    the components' health, and maps the screen's keys to the part they act on.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {FeedCommands}
 
-    # -- layout -----------------------------------------------------------------------
+    def __init__(self, threads: StoreThreads, options: TuiOptions) -> None:
+        super().__init__()
+        self.threads = threads
+        self.options = options
+        self.mention_actions = MentionActions(self, threads)
+        self.catch_up = ScorerCatchUp()
 
     def compose(self) -> ComposeResult:
         """Filter bar; feed and detail side by side or stacked; status bar; key hints."""
-        yield FilterBar(id="filter-bar")
+        options = self.options
+        yield FilterBar(
+            self.threads,
+            options.clock,
+            options.topics,
+            choices_interval=options.choices_interval,
+            id="filter-bar",
+        )
         with Container(id="panes"):
-            with Vertical(id="feed-pane"):
-                yield NewMarker(id="new-marker")
-                yield MentionFeed(clock=self.clock, window_rows=self.window_rows, id="feed")
-            yield DetailPane(id="detail")
+            yield FeedPane(
+                self.threads,
+                options.clock,
+                window_rows=options.window_rows,
+                live_interval=options.live_interval,
+                engine_running=options.engine is not None,
+                id="feed-pane",
+            )
+            yield DetailPane(clock=options.clock, id="detail")
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Show the filters, read the first page and the choices, focus the feed."""
-        self.query_one(FilterBar).show(self.filters)
-        self.status.set_parts(filters=self.filters.active, live=self.live_word())
+        """Read the feed for the filters in force and the health; focus the feed."""
         self.feed.focus()
-        self.reload()
-        self.load_choices()
-        self.load_views()
-        self.load_stats()
+        self.feed_pane.show(self.filter_bar.filters)
+        self.read_stats()
+        if self.options.stats_interval:
+            self.set_interval(self.options.stats_interval, self.read_stats, name="stats")
 
     def on_resize(self, event: Resize) -> None:
         """Detail beside the feed on wide terminals, below it otherwise."""
         self.set_class(event.size.width >= WIDE, "-wide")
 
-    # -- filters ----------------------------------------------------------------------
+    @property
+    def filter_bar(self) -> FilterBar:
+        """The filter bar, owner of the filters in force."""
+        return self.query_one(FilterBar)
 
-    def watch_filters(self, old: FeedFilters, new: FeedFilters) -> None:
-        """Show the new filters and read the feed again."""
-        self.query_one(FilterBar).show(new)
-        self.status.set_parts(filters=new.active)
-        self.reload()
+    @property
+    def feed_pane(self) -> FeedPane:
+        """The feed pane."""
+        return self.query_one(FeedPane)
 
-    def on_page_loaded(self, message: PageLoaded) -> None:
-        """Put a page in the feed (a page of outdated filters is dropped)."""
-        if message.generation != self.generation:
-            return
-        feed = self.feed
-        if message.where == "reset":
-            self.last_seq = message.latest_seq
-            feed.empty_text = self.empty_text()
-            feed.show_rows(message.rows, message.older_key)
-            if self.detail.mention_id is not None:
-                self.detail.show(None, (), self.clock())
-            self.post_message(FeedShown(self.generation, len(message.rows)))
-            self.count_matches()
-        elif message.where == "older":
-            feed.add_older(message.rows, message.older_key)
-        else:
-            feed.add_newer(message.rows, complete=len(message.rows) >= reader.PAGE_ROWS)
-        self.status.set_parts(shown=len(feed.rows))
+    @property
+    def feed(self) -> MentionFeed:
+        """The mention list."""
+        return self.query_one(MentionFeed)
 
-    def empty_text(self) -> str:
-        """What the feed says when it has no row."""
-        if self.filters.active:
-            return "No mention matches these filters (x clears them)."
-        if self.engine_running:
-            return "Waiting for the first mentions from the engine..."
-        return (
-            "No mentions in the store yet: run `ecoute run` in another terminal "
-            "(this feed follows it), or `ecoute tui --engine`, or try `ecoute demo`."
-        )
+    @property
+    def detail(self) -> DetailPane:
+        """The detail pane."""
+        return self.query_one(DetailPane)
 
-    def on_count_loaded(self, message: CountLoaded) -> None:
-        """Show how many mentions match."""
-        if message.generation == self.generation:
-            self.status.set_parts(total=message.count)
+    @property
+    def status(self) -> StatusBar:
+        """The status bar."""
+        return self.query_one(StatusBar)
 
-    @on(MentionFeed.WantOlder)
-    def read_older(self, message: MentionFeed.WantOlder) -> None:
-        """Read the page below the loaded rows."""
-        self.read_more("older", message.after)
+    # -- what the parts say -------------------------------------------------------------
 
-    @on(MentionFeed.WantNewer)
-    def read_newer(self, message: MentionFeed.WantNewer) -> None:
-        """Read back the page above a window that dropped its top."""
-        self.read_more("newer", message.before)
+    def on_filters_changed(self, message: FiltersChanged) -> None:
+        """Read the feed again for the new filters."""
+        self.status.filters = message.filters.active
+        self.feed_pane.show(message.filters)
 
-    @on(MentionFeed.WantTop)
-    def read_top(self) -> None:
-        """The top of the feed is not in memory: read it again."""
-        self.reload()
+    def on_feed_shown(self, message: FeedShown) -> None:
+        """A new first page: nothing is selected any more."""
+        self.detail.show(None)
 
-    # -- selection and detail -----------------------------------------------------------
+    def on_feed_counted(self, message: FeedCounted) -> None:
+        """Show how many rows are loaded and how many match."""
+        self.status.shown, self.status.total = message.shown, message.total
+
+    def on_live_paused(self, message: LivePaused) -> None:
+        """Show whether the live stream is paused."""
+        self.status.paused = message.paused
 
     @on(MentionFeed.Selected)
-    def selection_changed(self, message: MentionFeed.Selected) -> None:
+    def _selection_changed(self, message: MentionFeed.Selected) -> None:
         """Read the selected mention in full (nothing selected: the hint)."""
-        row = message.row
-        if row is None:
-            self.detail.show(None, (), self.clock())
+        if message.row is None:
+            self.detail.show(None)
             return
-        self.read_detail(row.id)
+        reading = partial(jobs.mention, self.threads, self.post_message, message.row.id)
+        jobs.start(self, reading, group="detail", exclusive=True)
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
-        """Show the mention, and refresh its row with its current state."""
+        """Show the mention if it is still selected, and refresh its row."""
+        message.stop()
         selected = self.feed.selected
         if selected is None or selected.id != message.mention_id:
             return
         if message.stored is None:
             self.detail.show_missing(message.mention_id)
             return
-        self.show_stored(message.stored)
+        self._show_stored(message.stored)
+
+    def on_action_done(self, message: ActionDone) -> None:
+        """Say what was saved; show it on the row and in the detail pane."""
+        message.stop()
+        self.notify(message.done, markup=False)
+        if message.stored is not None:
+            self._show_stored(message.stored)
+
+    def _show_stored(self, stored: StoredMention) -> None:
+        self.feed_pane.update_mention(stored)
+        selected = self.feed.selected
+        if selected is not None and selected.id == stored.id:
+            self.detail.show(stored, self.filter_bar.filters.search_terms())
 
     @on(MentionFeed.Opened)
-    def open_detail(self) -> None:
+    def _open_detail(self) -> None:
         """Move the focus to the detail pane, to read and scroll."""
-        detail = self.detail
-        detail.display = True
-        detail.focus()
+        self.detail.display = True
+        self.detail.focus()
 
     @on(DetailPane.Left)
-    def detail_left(self) -> None:
-        """Back to the feed from the detail pane."""
-        self.feed.focus()
-
-    # -- filter bar -----------------------------------------------------------------------
-
-    @on(FilterChip.Pressed)
-    def chip_pressed(self, message: FilterChip.Pressed) -> None:
-        """A click on a chip opens its picker."""
-        kind = message.chip.kind
-        if kind == "range":
-            self.action_pick_range()
-        else:
-            self.action_pick(kind)
-
     @on(SearchBox.Applied)
-    def search_applied(self, message: SearchBox.Applied) -> None:
-        """Search for the typed text and go back to the feed."""
-        self.filters = replace(self.filters, text=message.text)
-        self.feed.focus()
-
     @on(SearchBox.Left)
-    def search_left(self) -> None:
-        """Back to the feed."""
+    def _back_to_feed(self) -> None:
+        """Back to the feed from the detail pane or the search box."""
         self.feed.focus()
 
-    # -- background reads ---------------------------------------------------------------
-
-    def on_choices_loaded(self, message: ChoicesLoaded) -> None:
-        """Keep the choices (configured topics stay even before a mention matches)."""
-        self.choices = {
-            "platforms": tuple(message.platforms),
-            "topics": tuple(sorted({*self.configured_topics, *message.topics})),
-            "langs": tuple(message.langs),
-        }
-        if message.then_pick:
-            self.open_picker(message.then_pick)
-
-    def on_views_loaded(self, message: ViewsLoaded) -> None:
-        """Keep the saved views."""
-        self.views = message.views
+    def read_stats(self) -> None:
+        """Read every component's health and the arrival rate."""
+        reading = partial(jobs.stats, self.threads, self.post_message, self.options.clock())
+        jobs.start(self, reading, group="stats", exclusive=True)
 
     def on_stats_loaded(self, message: StatsLoaded) -> None:
-        """Show health and rate."""
-        self.status.set_parts(
-            health=message.health, per_minute=message.per_minute, now=self.clock()
-        )
+        """Show health and rate; mark mentions that a scorer has yet to reach."""
+        message.stop()
+        self.status.now = self.options.clock()
+        self.status.health = message.health
+        self.status.per_minute = message.per_minute
+        reread = self.catch_up.read(message.health)
+        self.feed.sentiment_pending = self.detail.sentiment_pending = self.catch_up.waiting
+        if reread:
+            self.feed_pane.read_unscored()
+            self._read_selected_unscored()
 
-    def on_store_failed(self, message: StoreFailed) -> None:
-        """Every store failure ends here, as a notification."""
-        self.notify(f"{message.what} failed: {message.error}", severity="error", markup=False)
+    def _read_selected_unscored(self) -> None:
+        shown = self.detail.stored
+        if shown is not None and shown.effective_sentiment is None:
+            reading = partial(jobs.mention, self.threads, self.post_message, shown.id)
+            jobs.start(self, reading, group="detail", exclusive=True)
+
+    def on_engine_committed(self, message: EngineCommitted) -> None:
+        """The engine stored mentions: show them now rather than at the next poll."""
+        self.feed_pane.poll()
+
+    def on_engine_changed(self, message: EngineChanged) -> None:
+        """Show that the engine is stopping; once it stopped, no more mentions are awaited."""
+        self.status.stopping = message.state == "stopping"
+        self.feed_pane.engine_running = message.state == "running"
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.filter_bar.focus_search()
+
+    def action_pick_range(self) -> None:
+        """Choose the date range."""
+        self.filter_bar.pick_range()
+
+    def action_pick(self, kind: str) -> None:
+        """Choose the values of one set filter."""
+        self.filter_bar.pick(kind)
+
+    def action_clear_filters(self) -> None:
+        """Remove every filter."""
+        self.filter_bar.clear()
+
+    def action_save_view(self) -> None:
+        """Save the filters as a named view."""
+        self.filter_bar.save_view()
+
+    def action_views(self) -> None:
+        """Recall or delete a saved view."""
+        self.filter_bar.recall_view()
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume the live stream."""
+        self.feed_pane.toggle_pause()
+
+    def action_reload(self) -> None:
+        """Read everything again from the store."""
+        self.feed_pane.reload()
+        self.filter_bar.read_choices()
+        self.filter_bar.read_views()
+        self.read_stats()
+
+    def action_toggle_detail(self) -> None:
+        """Show or hide the detail pane."""
+        detail = self.detail
+        detail.display = not detail.display
+        if not detail.display:
+            self.feed.focus()
+
+    def _selected(self) -> FeedRow | None:
+        row = self.feed.selected
+        if row is None:
+            self.notify("Select a mention first (↓ or j, or click one).", severity="warning")
+        return row
+
+    def action_set_status(self, status: str) -> None:
+        """Set the workflow status of the selected mention."""
+        if row := self._selected():
+            self.mention_actions.set_status(row, status)
+
+    def action_correct_sentiment(self) -> None:
+        """Correct the sentiment of the selected mention."""
+        if row := self._selected():
+            self.mention_actions.correct_sentiment(row)
+
+    def action_add_tag(self) -> None:
+        """Tag the selected mention."""
+        if row := self._selected():
+            self.mention_actions.add_tag(row)
+
+    def action_remove_tag(self) -> None:
+        """Remove one of the selected mention's tags."""
+        if row := self._selected():
+            shown = self.detail.stored
+            tags = shown.tags if shown is not None and shown.id == row.id else []
+            self.mention_actions.remove_tag(row, tags)
+
+    def action_add_note(self) -> None:
+        """Add a note to the selected mention."""
+        if row := self._selected():
+            self.mention_actions.add_note(row)
+
+    def action_open_url(self) -> None:
+        """Open the selected mention's link."""
+        if row := self._selected():
+            self.mention_actions.open_url(row)
+
+    def action_copy_url(self) -> None:
+        """Copy the selected mention's link."""
+        if row := self._selected():
+            self.mention_actions.copy_url(row)

@@ -52,3 +52,7 @@ class LogScreen(ModalScreen[None]):
             log.write(Text("Nothing logged yet.", style="dim"))
         for line in self.lines:
             log.write(log_text(line))
+
+    def action_close(self) -> None:
+        """Close the log."""
+        self.dismiss(None)

@@ -1,17 +1,17 @@
-"""StatusBar: live state, each source's health, the arrival rate, filters, sentiment model."""
+"""StatusBar: live state, sources, the arrival rate, counts, filters, components' own words."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.reactive import reactive
+from textual.widget import Widget
 
 from ecoute.engine.health import Health
 
-from ..columns import time_text
 from ..safe_text import safe_line
+from ..times import time_text
 
 GOOD, WAITING, BAD, QUIET = "green", "yellow", "red", "dim"
 SOURCE_LOOK: dict[str, tuple[str, str]] = {
@@ -22,53 +22,61 @@ SOURCE_LOOK: dict[str, tuple[str, str]] = {
     "auth_failed": ("✗", BAD),
     "gone": ("✗", BAD),
     "error": ("✗", BAD),
+    "stuck": ("✗", BAD),
     "stopped": ("■", QUIET),
 }
-SENTIMENT_COMPONENT = "scorer:sentiment"
+STATE_COLOURS = {"ok": GOOD, "starting": WAITING, "stopped": QUIET}
+# States in which a component is shown even when it says nothing itself, with their words.
+FAILING = {
+    "backing_off": ("backing off", WAITING),
+    "rate_limited": ("rate limited", WAITING),
+    "auth_failed": ("authentication failed", BAD),
+    "gone": ("gone", BAD),
+    "error": ("error", BAD),
+    "stuck": ("stuck", BAD),
+}
 
 
-def sentiment_state(health: Sequence[Health]) -> tuple[str, str]:
-    """The sentiment model's state in words, and its colour, from its health row."""
-    row = next((h for h in health if h.component == SENTIMENT_COMPONENT), None)
-    if row is None:
-        return "off", QUIET
-    if row.state == "ok":
-        return "ready", GOOD
-    if row.state == "starting":
-        return "loading", WAITING
-    if row.state == "stopped":
-        return "stopped", QUIET
-    reason = safe_line(row.reason.split("\n", 1)[0], 60)
-    return (f"error: {reason}" if reason else row.state), BAD
+def component_state(health: Health) -> tuple[str, str] | None:
+    """What a scorer or sink says of itself, and its colour; ``None``: nothing to say.
+
+    The component's own word (``health.detail``: "loading model", "ready") when it
+    has one; in a failing state, the state's word if it has none, and the reason.
+    """
+    failing = FAILING.get(health.state)
+    word = safe_line(health.detail, 40)
+    if failing is None:
+        return (word, STATE_COLOURS.get(health.state, QUIET)) if word else None
+    reason = safe_line(health.reason.split("\n", 1)[0], 60)
+    word = word or failing[0]
+    return (f"{word} ({reason})" if reason else word), failing[1]
 
 
-class StatusBar(Static):
-    """One line at the bottom; the screen sets its parts and it redraws."""
+class StatusBar(Widget):
+    """One line at the bottom; the screen sets its parts and it draws itself again."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.live = "live"
-        self.health: list[Health] = []
-        self.per_minute: float | None = None
-        self.shown = 0
-        self.total: int | None = None
-        self.filters = 0
-        self.now: datetime | None = None
+    paused: reactive[bool] = reactive(False)
+    stopping: reactive[bool] = reactive(False)
+    health: reactive[list[Health]] = reactive(list, always_update=True)
+    per_minute: reactive[float | None] = reactive(None)
+    shown: reactive[int] = reactive(0)
+    total: reactive[int | None] = reactive(None)
+    filters: reactive[int] = reactive(0)
+    now: reactive[datetime | None] = reactive(None)
 
-    def set_parts(self, **parts: object) -> None:
-        """Change some parts (``live``, ``health``, ``per_minute``, ...) and redraw."""
-        for name, value in parts.items():
-            if not hasattr(self, name):
-                raise AttributeError(f"StatusBar has no part {name!r}")
-            setattr(self, name, value)
-        # One line of fixed size: no layout pass needed (it costs a full reflow).
-        self.update(self.compose_text(), layout=False)
+    def render(self) -> Text:
+        """The status line."""
+        return self.compose_text()
 
     def compose_text(self) -> Text:
         """The status line as plain text with styles (never markup)."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        live_styles = {"live": "bold green", "paused": "bold yellow"}
-        text.append(f" {self.live} ", style=live_styles.get(self.live, "bold"))
+        if self.stopping:
+            text.append(" stopping ", style="bold")
+        elif self.paused:
+            text.append(" paused ", style="bold yellow")
+        else:
+            text.append(" live ", style="bold green")
         sources = [h for h in self.health if h.kind == "source"]
         if sources:
             text.append(" sources ")
@@ -91,10 +99,23 @@ class StatusBar(Static):
             else "no filter",
             style="bold" if self.filters else "",
         )
-        state, colour = sentiment_state(self.health)
-        text.append(" │ sentiment ")
-        text.append(state, style=colour)
+        for health in self.health:
+            if health.kind != "source":
+                text.append_text(self._component(health))
         return text
+
+    def _component(self, health: Health) -> Text:
+        part = Text(end="")
+        state = component_state(health)
+        if state is None and health.pending <= 0:
+            return part
+        part.append(" │ " + safe_line(health.component.split(":", 1)[-1], 24))
+        if state is not None:
+            part.append(" ")
+            part.append(state[0], style=state[1])
+        if health.pending > 0:
+            part.append(f" · {health.pending:,} pending", style=WAITING)
+        return part
 
     def _source_detail(self, health: Health) -> Text:
         detail = Text(end="")
@@ -104,7 +125,7 @@ class StatusBar(Static):
                 f" until {time_text(health.next_attempt, self.now)}" if health.next_attempt else ""
             )
             detail.append(f" ({word}{until})", style=WAITING)
-        elif health.state in ("error", "auth_failed", "gone"):
+        elif health.state in ("error", "auth_failed", "gone", "stuck"):
             reason = safe_line(health.reason.split("\n", 1)[0], 50) or health.state
             detail.append(f" ({reason})", style=BAD)
         return detail

@@ -9,12 +9,15 @@ from datetime import datetime
 from rich.style import Style
 from rich.text import Text
 
-from .columns import Column, time_text
+from ...safe_text import highlighted
+from ...times import time_text
+from .columns import Column
 from .rows import MATCH, FeedRow
-from .safe_text import highlighted
 
 STATUS_GLYPHS = {"new": " ", "needs-reply": "!", "handled": "✓", "ignored": "–"}
 SENTIMENT_SHORT = {"negative": "neg", "neutral": "neu", "positive": "pos"}
+# A mention a scorer has not reached yet (its model still loading), while one has work pending.
+PENDING_MARK = "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +60,20 @@ def row_text(
     styles: RowStyles,
     now: datetime,
     cursor: Style | None = None,
+    *,
+    sentiment_pending: bool = False,
 ) -> Text:
-    """One row's cells, ``width`` cells wide; ``cursor`` is laid over a selected row."""
+    """One row's cells, ``width`` cells wide; ``cursor`` is laid over a selected row.
+
+    ``sentiment_pending``: a scorer still has stored mentions to score, so a row
+    without sentiment shows :data:`PENDING_MARK` rather than nothing.
+    """
     cells = Text(no_wrap=True, end="", style=styles.base)
     for column in columns:
-        cells.append_text(_cell(row, column, styles, now))
+        if column.name == "sentiment" and sentiment_pending and row.sentiment is None:
+            cells.append_text(_plain_cell(PENDING_MARK, styles.muted, column.width))
+        else:
+            cells.append_text(_cell(row, column, styles, now))
         cells.append(" ")
     cells.truncate(width, overflow="ellipsis", pad=True)
     if row.status == "ignored":
@@ -80,8 +92,12 @@ def _cell(row: FeedRow, column: Column, styles: RowStyles, now: datetime) -> Tex
         text.truncate(column.width, overflow="ellipsis", pad=True)
         return text
     value, style = CELLS[column.name](row, styles, now)
+    return _plain_cell(value, style, column.width)
+
+
+def _plain_cell(value: str, style: Style, width: int) -> Text:
     text = Text(value, style=style, no_wrap=True, end="")
-    text.truncate(column.width, overflow="ellipsis", pad=True)
+    text.truncate(width, overflow="ellipsis", pad=True)
     return text
 
 

@@ -12,20 +12,36 @@ from rich.text import Text
 from ecoute.engine.records import Mention, TopicMatch
 from ecoute.engine.store import StoredMention
 
-from .columns import ago, time_text
-from .safe_text import clean, highlighted, safe_block, safe_line
+from ...safe_text import clean, highlighted, safe_block, safe_line
+from ...times import ago, time_text
 
 MATCH_STYLE = "bold black on yellow"
 SEARCH_STYLE = "bold underline"
 LABEL = "dim"
 SENTIMENT_COLOURS = {"negative": "red", "positive": "green", "neutral": ""}
 STATUS_COLOURS = {"needs-reply": "bold yellow", "handled": "green", "ignored": "dim", "new": ""}
+PENDING_MARK = "…"  # as in the feed's sentiment column
 
 
-def detail(stored: StoredMention, terms: Sequence[str], now: datetime) -> RenderableType:
-    """Everything about ``stored``: who, when, where, state, text, why it matched, notes."""
+def detail(
+    stored: StoredMention,
+    terms: Sequence[str],
+    now: datetime,
+    *,
+    sentiment_pending: bool = False,
+) -> RenderableType:
+    """Everything about ``stored``: who, when, where, state, text, why it matched, notes.
+
+    ``sentiment_pending``: a scorer still has stored mentions to score, so a
+    mention without sentiment is waiting for it rather than not scored.
+    """
     m = stored.mention
-    parts: list[RenderableType] = [_header(m), _times(m, now), _state(stored), _facts(m)]
+    parts: list[RenderableType] = [
+        _header(m),
+        _times(m, now),
+        _state(stored, sentiment_pending),
+        _facts(m),
+    ]
     if stored.tags:
         parts.append(_line(("tags ", LABEL), (", ".join(safe_line(t) for t in stored.tags), "")))
     if m.title:
@@ -79,14 +95,15 @@ def _times(m: Mention, now: datetime) -> Text:
     )
 
 
-def _state(stored: StoredMention) -> Text:
+def _state(stored: StoredMention, sentiment_pending: bool) -> Text:
     m = stored.mention
     text = Text()
     text.append("status ", style=LABEL)
     text.append(stored.status, style=STATUS_COLOURS.get(stored.status, ""))
     text.append("   sentiment ", style=LABEL)
     effective = stored.effective_sentiment
-    text.append(effective or "not scored", style=SENTIMENT_COLOURS.get(effective or "", "dim"))
+    unscored = f"{PENDING_MARK} not scored yet" if sentiment_pending else "not scored"
+    text.append(effective or unscored, style=SENTIMENT_COLOURS.get(effective or "", "dim"))
     if m.sentiment is not None:
         model = f" ({m.sentiment.confidence:.0%}, {safe_line(m.sentiment.model)}"
         model += "" if m.sentiment.covered else ", language not covered"

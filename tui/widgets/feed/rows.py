@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -10,13 +9,12 @@ from datetime import datetime
 from ecoute.engine.records import TopicMatch, format_time
 from ecoute.engine.store import PageKey, StoredMention
 
-from .safe_text import OffsetMap, clean, safe_line
+from ...safe_text import OffsetMap, clean, safe_line
 
 MAX_LINE_CHARS = 600
 TITLE_SEPARATOR = " — "
 # Kinds of highlighted spans on a row: a topic match or a searched word.
 MATCH, SEARCH = "match", "search"
-_WORD = re.compile(r"\w+\*?|\"[^\"]*\"", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +44,8 @@ class FeedRow:
         return replace(self, status=status, sentiment=sentiment, corrected=corrected)
 
 
-def search_terms(text: str) -> list[str]:
-    """The words of a search, lower-cased, for highlighting (quotes and ``*`` dropped)."""
-    terms = []
-    for token in _WORD.findall(text or ""):
-        token = token.strip('"').rstrip("*").strip()
-        if len(token) >= 2:
-            terms.append(token.casefold())
-    return terms
-
-
 def feed_row(stored: StoredMention, time_field: str, terms: Sequence[str] = ()) -> FeedRow:
-    """Build the row of ``stored``; ``terms`` (from :func:`search_terms`) are highlighted."""
+    """Build the row of ``stored``; ``terms`` (``FeedFilters.search_terms``) are highlighted."""
     mention = stored.mention
     title, title_map = clean(mention.title)
     text, text_map = clean(mention.text)

@@ -20,12 +20,12 @@ from textual.strip import Strip
 from ecoute.engine.records import utcnow
 from ecoute.engine.store import PageKey
 
-from .. import row_render
-from ..columns import Column, layout
-from ..feed_window import MAX_ROWS, FeedWindow
-from ..keymap import bindings
-from ..row_render import RowStyles
-from ..rows import FeedRow
+from ...keymap import bindings
+from . import row_render
+from .columns import Column, layout
+from .row_render import RowStyles
+from .rows import FeedRow
+from .window import MAX_ROWS, FeedWindow
 
 # Rows from the end of the window at which the next page is asked for.
 PREFETCH_ROWS = 60
@@ -57,6 +57,8 @@ class MentionFeed(ScrollView, can_focus=True):
     }
 
     cursor: var[int | None] = var(None)
+    # A scorer has stored mentions still to score: rows without sentiment say so.
+    sentiment_pending: var[bool] = var(False)
 
     class Selected(Message):
         """The selection changed (``row`` is ``None`` when nothing is selected)."""
@@ -169,8 +171,14 @@ class MentionFeed(ScrollView, can_focus=True):
         self.window.extend_newer(rows, complete)
         self._restore(anchor)
 
-    def add_live(self, rows: Sequence[FeedRow]) -> int:
-        """Merge newly stored rows; return how many were inserted above the view."""
+    def add_live(self, rows: Sequence[FeedRow], *, overflow: bool = False) -> int:
+        """Merge newly stored rows; return how many were inserted above the view.
+
+        ``overflow``: more were stored than were read, so the top of the feed is
+        read again when the user goes there.
+        """
+        if overflow:
+            self.window.has_newer = True
         if self.window.has_newer:
             # The top of the feed is not in memory: count them, show them on "top".
             self._set_new_above(self.new_above + len(rows))
@@ -241,6 +249,11 @@ class MentionFeed(ScrollView, can_focus=True):
             self._maybe_load_more(new)
         self.refresh()
         self.post_message(self.Selected(self.selected))
+
+    def watch_sentiment_pending(self) -> None:
+        """Draw the rows again with or without the pending mark."""
+        self._strips.clear()
+        self.refresh()
 
     def _scroll_into_view(self, index: int) -> None:
         top = self.first_visible
@@ -395,7 +408,15 @@ class MentionFeed(ScrollView, can_focus=True):
             cursor = None
             if selected:
                 cursor = styles.cursor if self.has_focus else styles.cursor_blurred
-            text = row_render.row_text(row, self._columns, width, styles, self.clock(), cursor)
+            text = row_render.row_text(
+                row,
+                self._columns,
+                width,
+                styles,
+                self.clock(),
+                cursor,
+                sentiment_pending=self.sentiment_pending,
+            )
             strip = self._strips[key] = self._strip(text, width).simplify()
         return strip
 

@@ -1,0 +1,1 @@
+"""The feed: its pane, the mention list, rows and their rendering, columns, the window, live."""
