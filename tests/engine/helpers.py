@@ -16,8 +16,13 @@ from ecoute.engine.runtime import Engine, RunReport
 DEMO_ID = re.compile(r"^[a-z]+:demo-(\d+)-(\d+)$")
 
 
-def demo_config(tmp_path: Path, *, extra: str = "", **demo_options: Any) -> Path:
-    """A config file with the demo source (and ``extra`` TOML appended)."""
+def demo_config(
+    tmp_path: Path, *, extra: str = "", sentiment: bool = False, **demo_options: Any
+) -> Path:
+    """A config file with the demo source (and ``extra`` TOML appended).
+
+    The sentiment scorer (a ~6 s Flair import on first use) is off unless asked for.
+    """
     options = {"rate": 50.0, "seed": 7, **demo_options}
     lines = [
         f"{key} = {value!r}" if not isinstance(value, str) else f'{key} = "{value}"'
@@ -29,6 +34,7 @@ def demo_config(tmp_path: Path, *, extra: str = "", **demo_options: Any) -> Path
         + "\n".join(lines).replace("True", "true").replace("False", "false")
         + "\n\n"
         + extra
+        + ("" if sentiment else "\n[scorers.sentiment]\nenabled = false\n")
     )
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")

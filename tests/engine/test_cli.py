@@ -90,7 +90,7 @@ def test_plugins_json_lists_builtins_with_registrations() -> None:
 
 @pytest.fixture
 def filled_store(tmp_path: Path) -> Path:
-    config = demo_config(tmp_path, limit=10)
+    config = demo_config(tmp_path, limit=10, sentiment=True)
     run_once(config)
     return config
 

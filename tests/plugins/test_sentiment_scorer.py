@@ -194,6 +194,7 @@ def test_an_engine_run_stores_sentiment_and_flags_russian(tiny: Path, tmp_path: 
         tmp_path,
         limit=60,
         extra=f'[scorers.sentiment]\nmodel = "{tiny}"\nout_of_coverage = "flag"\n',
+        sentiment=True,
     )
     report = run_once(config)
     assert report.stored > 0
@@ -211,7 +212,10 @@ def test_an_engine_run_stores_sentiment_and_flags_russian(tiny: Path, tmp_path: 
 
 def test_an_engine_run_without_its_model_still_stores_everything(tmp_path: Path) -> None:
     config = demo_config(
-        tmp_path, limit=30, extra='[scorers.sentiment]\nmodel = "/nowhere/model.pt"\n'
+        tmp_path,
+        limit=30,
+        extra='[scorers.sentiment]\nmodel = "/nowhere/model.pt"\n',
+        sentiment=True,
     )
     report = run_once(config)
     assert report.stored > 0

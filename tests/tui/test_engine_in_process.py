@@ -21,11 +21,10 @@ from ecoute.tui.messages import EngineChanged, EngineStopped, LiveRows
 from tests.engine.helpers import demo_config
 from tests.tui.helpers import feed_of, options, settle
 
-NO_SENTIMENT = "[scorers.sentiment]\nenabled = false\n"
 
 
 def engine_for(tmp_path: Path, **demo: object) -> Engine:
-    config = load_config(demo_config(tmp_path, extra=NO_SENTIMENT, **demo), must_exist=True)
+    config = load_config(demo_config(tmp_path, **demo), must_exist=True)
     plugins = create_plugin_manager(load_entry_points=False, disabled=config.disabled_plugins)
     return Engine(config, plugins, handle_signals=False)
 
