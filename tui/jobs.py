@@ -29,6 +29,7 @@ from .messages import (
     DetailLoaded,
     LiveRows,
     PageLoaded,
+    RetryRequested,
     RowsRead,
     StatsLoaded,
     StoreFailed,
@@ -209,3 +210,18 @@ async def save(
         post(StoreFailed(done, str(exc)))
         return
     post(ActionDone(mention_id, done, stored))
+
+
+async def request_retry(threads: StoreThreads, post: Post, components: list[str]) -> None:
+    """Ask the engine (in this process or another) to retry ``components`` now."""
+
+    def apply(store: Store) -> None:
+        for component in components:
+            store.request_retry(component)
+
+    try:
+        await threads.call("write", apply)
+    except EcouteError as exc:
+        post(StoreFailed("Asking the engine to retry", str(exc)))
+        return
+    post(RetryRequested(components))

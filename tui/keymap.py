@@ -68,6 +68,12 @@ KEYS: tuple[Key, ...] = (
         "space", "toggle_pause", "Pause or resume the live stream", "Live and panes", footer="pause"
     ),
     Key("ctrl+r", "reload", "Reload the feed from the store", "Live and panes"),
+    Key(
+        "R",
+        "retry_sources",
+        "Retry failing sources now (the engine, here or not)",
+        "Live and panes",
+    ),
     Key("tab", "app.focus_next", "Next pane", "Live and panes", "app", palette=False),
     Key("z", "toggle_detail", "Show or hide the detail pane", "Live and panes"),
     Key("L", "app.show_log", "Engine and plugin log", "Live and panes"),

@@ -117,6 +117,13 @@ class ActionDone(Message):
 
 
 @dataclass
+class RetryRequested(Message):
+    """The engine was asked, through the store, to retry these components now."""
+
+    components: list[str]
+
+
+@dataclass
 class StoreFailed(Message):
     """A store read or write failed; the app shows it as a notification."""
 

@@ -134,3 +134,45 @@ def test_mentions_a_scorer_has_not_reached_show_that_they_wait(tmp_path: Path) -
             assert "not scored yet" not in detail_text(app)
 
     asyncio.run(scenario())
+
+
+def test_capital_r_asks_the_engine_to_retry_the_failing_sources(tmp_path: Path) -> None:
+    path = make_store(tmp_path / "s.db", [mention(1)])
+    save_health(
+        path,
+        Health("source:demo", "source", "ok", updated_at=NOW),
+        Health("source:masto", "source", "auth_failed", reason="401", updated_at=NOW),
+        Health("source:rss", "source", "stuck", reason="no answer", updated_at=NOW),
+        Health("sink:webhook", "sink", "error", reason="HTTP 500", updated_at=NOW),
+    )
+
+    async def scenario() -> None:
+        app = EcouteApp(options(path))
+        async with app.run_test(size=(200, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            await settle(pilot)
+            messages = [n.message for n in app._notifications]
+            assert any("Asked the engine to retry masto, rss now" in m for m in messages)
+
+    asyncio.run(scenario())
+    with open_store(path) as store:
+        assert store.take_retry_requests() == ["source:masto", "source:rss"]
+
+
+def test_capital_r_with_every_source_well_says_so(tmp_path: Path) -> None:
+    path = make_store(tmp_path / "s.db", [mention(1)])
+    save_health(path, Health("source:demo", "source", "ok", updated_at=NOW))
+
+    async def scenario() -> None:
+        app = EcouteApp(options(path))
+        async with app.run_test(size=(200, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            await settle(pilot)
+            messages = [n.message for n in app._notifications]
+            assert any("No source is failing or waiting to retry." in m for m in messages)
+
+    asyncio.run(scenario())
+    with open_store(path) as store:
+        assert store.take_retry_requests() == []

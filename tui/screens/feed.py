@@ -31,9 +31,11 @@ from ..messages import (
     FeedShown,
     FiltersChanged,
     LivePaused,
+    RetryRequested,
     StatsLoaded,
 )
 from ..options import TuiOptions
+from ..safe_text import safe_line
 from ..store_threads import StoreThreads
 from ..widgets.detail.pane import DetailPane
 from ..widgets.feed.mention_feed import MentionFeed
@@ -44,6 +46,8 @@ from ..widgets.search_box import SearchBox
 from ..widgets.status_bar import StatusBar
 
 WIDE = 180  # columns from which the detail pane sits beside the feed
+# Source states that `R` asks the engine to retry at once.
+RETRYABLE_STATES = ("backing_off", "rate_limited", "auth_failed", "stuck", "error")
 
 
 class FeedScreen(Screen[None]):
@@ -258,6 +262,25 @@ class FeedScreen(Screen[None]):
         self.filter_bar.read_choices()
         self.filter_bar.read_views()
         self.read_stats()
+
+    def action_retry_sources(self) -> None:
+        """Ask the engine to fetch every failing or waiting source now."""
+        waiting = [
+            health.component
+            for health in self.status.health
+            if health.kind == "source" and health.state in RETRYABLE_STATES
+        ]
+        if not waiting:
+            self.notify("No source is failing or waiting to retry.")
+            return
+        asking = partial(jobs.request_retry, self.threads, self.post_message, waiting)
+        jobs.start(self, asking, group="write")
+
+    def on_retry_requested(self, message: RetryRequested) -> None:
+        """Say which sources the engine was asked to retry."""
+        message.stop()
+        names = ", ".join(safe_line(c.split(":", 1)[-1], 40) for c in message.components)
+        self.notify(f"Asked the engine to retry {names} now (it checks every 2 s).", markup=False)
 
     def action_toggle_detail(self) -> None:
         """Show or hide the detail pane."""
