@@ -3,7 +3,15 @@
 ``from ecoute.engine import hookimpl, Source, Normaliser, Scorer, Sink, Mention, ...``
 """
 
-from .cleanup import canonical_url, clean_line, clean_text, truncate_excerpt
+from .cleanup import (
+    canonical_url,
+    clean_line,
+    clean_text,
+    neutralise,
+    neutralise_cell,
+    neutralise_json,
+    truncate_excerpt,
+)
 from .contracts import (
     Clock,
     ComponentContext,
@@ -74,5 +82,8 @@ __all__ = [
     "clean_line",
     "clean_text",
     "hookimpl",
+    "neutralise",
+    "neutralise_cell",
+    "neutralise_json",
     "truncate_excerpt",
 ]

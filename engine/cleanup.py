@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
-from .records import Mention
+from .records import Author, Mention
 
 # Cheap pre-checks first: most mentions are plain text and never reach the slow paths.
 # Only known tag names count as markup, so that "x<y and y>z" stays text.
@@ -261,19 +262,32 @@ def _is_tracking(key: str) -> bool:
 
 
 def clean_mention(mention: Mention) -> Mention:
-    """Clean a normalised mention in place (text, title, author, URLs) and return it."""
-    mention.text = clean_text(mention.text)
-    if mention.title is not None:
-        mention.title = clean_line(mention.title) or None
-    author = mention.author
-    author.handle = clean_line(author.handle)
-    if author.name is not None:
-        author.name = clean_line(author.name) or None
-    if author.url is not None:
-        author.url = canonical_url(author.url)
-    if mention.url is not None:
-        mention.url = canonical_url(mention.url)
+    """Clean a normalised mention in place (text, title, author, URLs) and return it.
+
+    Never raises: a field of the wrong type (a number for ``author.name``, a list
+    for ``url``) is left as it is for the validation step to refuse in plain
+    words, and a field whose clean-up fails keeps a neutralised copy of itself.
+    """
+    mention.text = _cleaned(mention.text, clean_text, "")
+    mention.title = _cleaned(mention.title, clean_line, None)
+    mention.url = _cleaned(mention.url, canonical_url, None)
+    author = getattr(mention, "author", None)
+    if isinstance(author, Author):
+        author.handle = _cleaned(author.handle, clean_line, "")
+        author.name = _cleaned(author.name, clean_line, None)
+        author.url = _cleaned(author.url, canonical_url, None)
     return mention
+
+
+def _cleaned(value: Any, clean: Callable[[str], str | None], empty: str | None) -> Any:
+    """``clean(value)`` for a string (``empty`` when that leaves nothing), else ``value``."""
+    if not isinstance(value, str):
+        return value
+    try:
+        cleaned = clean(value)
+    except Exception:  # a clean-up bug must never lose the mention or stop the batch
+        cleaned = None if clean is canonical_url else neutralise(value)
+    return cleaned or empty
 
 
 def truncate_excerpt(value: Any, limit: int = 200) -> str:
@@ -304,3 +318,92 @@ def _escape(char: str) -> str:
     if code < 0x100:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+# Output safety: what every surface (table, CSV, JSON Lines, log line, error message)
+# passes untrusted text through. Control (Cc), format (Cf: bidi, zero-width, soft
+# hyphen, tags) and separator (Zl, Zp) characters never reach a terminal or a file raw.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_KEPT_FORMAT = "\u200d"  # the zero-width joiner inside emoji sequences (👩‍💻)
+_FORMULA_STARTS = ("=", "+", "-", "@")
+# JSON's own whitespace between tokens (``indent=2``); inside strings json.dumps escapes it.
+_JSON_SPACE = frozenset("\n\t")
+
+
+def _unsafe(char: str) -> bool:
+    return char != _KEPT_FORMAT and unicodedata.category(char) in _UNSAFE_CATEGORIES
+
+
+def neutralise(value: object, *, newlines: bool = False) -> str:
+    """``value`` as text that is safe to print on a terminal, in a table cell or a log line.
+
+    Terminal escape sequences go with their parameters (``ESC ] 52 ; ... BEL`` leaves
+    nothing behind); every other control, bidi, zero-width and format character is
+    dropped, a lone surrogate becomes U+FFFD, tabs become spaces and line breaks
+    spaces too (or ``\\n`` with ``newlines``). Values that are not strings are shown
+    with ``str()``. Never raises.
+    """
+    text = value if isinstance(value, str) else _as_text(value)
+    if text.isprintable():
+        return text
+    if any(start in text for start in _ESCAPE_STARTS):
+        text = _ESCAPES.sub("", text)
+    if newlines and "\r" in text:
+        text = text.replace("\r\n", "\n")
+    parts: list[str] = []
+    for char in text:
+        if char.isprintable():
+            parts.append(char)
+        elif char in _LINE_BREAKS:
+            parts.append("\n" if newlines else " ")
+        elif char == "\t":
+            parts.append(" ")
+        elif unicodedata.category(char) == "Cs":
+            parts.append("\ufffd")
+        elif not _unsafe(char):
+            parts.append(char)  # non-ASCII spaces, private use, unassigned
+    return "".join(parts)
+
+
+def neutralise_json(text: str) -> str:
+    """JSON text with every control, bidi and format character written as a ``\\uXXXX`` escape.
+
+    Nothing is lost (a reader gets the same strings back) and no raw control byte
+    is written: C1 controls (U+009B is a CSI to many terminals), U+2028/U+2029,
+    bidi overrides and lone surrogates are escaped like ``json.dumps`` escapes C0.
+    ``text`` must be JSON (these characters can only occur inside its strings).
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        _json_escape(char) if _unsafe(char) and char not in _JSON_SPACE else char for char in text
+    )
+
+
+def neutralise_cell(value: object) -> str:
+    """:func:`neutralise` for a CSV cell, with spreadsheet formulas defused.
+
+    A cell that starts with ``=``, ``+``, ``-`` or ``@`` (``=cmd|' /C calc'!A0``),
+    leading spaces aside, is prefixed with ``'`` so that spreadsheets show it as text.
+    """
+    text = neutralise(value)
+    # Spreadsheets skip leading spaces before they look for a formula.
+    if text.lstrip().startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
+def _as_text(value: object) -> str:
+    try:
+        return str(value)
+    except Exception:  # a value whose str() fails is still shown as something
+        return f"<{type(value).__name__}>"

@@ -174,6 +174,31 @@ def _engine(config: Config, table: Any, environ: Mapping[str, str] | None) -> En
     return EngineSettings(store=store_path, **values)
 
 
+def check_store_path(config: Config, key: str = "engine.store") -> None:
+    """Check that the store path can be a store file, before anything opens it.
+
+    ``key`` names where the path came from (``engine.store``, or ``--store``).
+
+    Raises:
+        ConfigError: the path is a folder, or a folder on its way is a file.
+    """
+    store = config.engine.store
+    problem, hint = None, None
+    if store.is_dir():
+        problem = f"the store {store} is a folder, not a file"
+        hint = f'name a file, for example "{store / "ecoute.db"}"'
+    else:
+        parent = next((p for p in store.parents if p.exists()), None)
+        if parent is not None and not parent.is_dir():
+            problem = f"the store {store} cannot be created: {parent} is a file, not a folder"
+            hint = "choose a store path inside a folder"
+    if problem is None:
+        return
+    if key.startswith("engine.") and config.path is not None:
+        raise config.error(key, problem, hint)
+    raise ConfigError(problem, key=key, hint=hint)
+
+
 def _topics(config: Config, entries: Any) -> list[TopicConfig]:
     if not isinstance(entries, list):
         raise config.error("topics", "must be an array of tables", "write each as [[topics]]")

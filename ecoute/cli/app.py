@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ecoute.engine.cleanup import neutralise
 from ecoute.engine.config import Config, load_config
 from ecoute.engine.paths import default_config_path
 from ecoute.engine.plugins import Plugins, create_plugin_manager
@@ -68,12 +69,25 @@ def resolve_config_path(argv: list[str], environ: Mapping[str, str]) -> tuple[Pa
 
 
 class _Formatter(logging.Formatter):
+    """``ecoute: [level: ]message``, with whatever the message quotes made safe to print.
+
+    Log messages carry server replies, file lines and plugin text: escapes and
+    control characters go, and a line break indents what follows so that a
+    message cannot pass for a line of its own.
+    """
+
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one safe entry (continuation lines indented)."""
         level = record.levelname.lower()
         prefix = "ecoute: " if record.levelno == logging.INFO else f"ecoute: {level}: "
         if record.levelno == logging.DEBUG:
             prefix += f"{record.name}: "
-        return prefix + record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string in a plugin must not lose the line
+            message = f"{record.msg} {record.args}"
+        text = neutralise(prefix + message, newlines=True).strip("\n")
+        return text.replace("\n", "\n  ")
 
 
 def setup_logging(level: str) -> None:

@@ -11,10 +11,13 @@ from typing import Any
 
 import click
 
+from ecoute.engine.cleanup import neutralise_json
 from ecoute.engine.components import build, check_secrets, resolve_components
+from ecoute.engine.config import check_store_path
 from ecoute.engine.runtime.scoring import require_topic_sources
 
 from .app import AppContext
+from .render import one_line
 
 _SECRET_KEY = re.compile(r"(token|secret|password|passwd|api_key|apikey|auth)", re.I)
 
@@ -60,10 +63,10 @@ def show_command(app: AppContext, as_json: bool) -> None:
     data.setdefault("engine", {})
     data["engine"] = {**data["engine"], "store": str(config.engine.store)}
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(neutralise_json(json.dumps(data, indent=2, ensure_ascii=False)))
         return
-    click.echo(f"# {config.path or 'no config file: defaults'}")
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    click.echo(f"# {one_line(config.path) or 'no config file: defaults'}")
+    click.echo(neutralise_json(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 def mask_secrets(value: Any, key: str = "") -> Any:
@@ -80,8 +83,9 @@ def mask_secrets(value: Any, key: str = "") -> Any:
 @config_group.command("check")
 @click.pass_obj
 def check_command(app: AppContext) -> None:
-    """Validate the file and every source, scorer and sink option."""
+    """Validate the file, the store path and every source, scorer and sink option."""
     config = app.config(must_exist=True)
+    check_store_path(config, "--store" if app.store_override is not None else "engine.store")
     plugins = app.plugins()
     components = resolve_components(config, plugins)
     require_topic_sources(config, components)
@@ -89,11 +93,11 @@ def check_command(app: AppContext) -> None:
         check_secrets(config, component, app.environ)
     for component in components.sources:
         build(component, config, environ=app.environ)  # runs each source's own checks
-    click.echo(f"{config.path}: ok", err=True)
+    click.echo(f"{one_line(config.path)}: ok", err=True)
     click.echo(
         f"  {len(config.topics)} topics, {len(components.sources)} sources, "
         f"{len(components.scorers)} scorers, {len(components.sinks) + 1} sinks "
-        f"(store: {config.engine.store})",
+        f"(store: {one_line(config.engine.store)})",
         err=True,
     )
 

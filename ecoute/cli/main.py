@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from pathlib import Path
 
 import click
 
+from ecoute.engine.cleanup import neutralise
 from ecoute.engine.errors import EcouteError
 
 from .app import AppContext, resolve_config_path, setup_logging
@@ -74,13 +76,15 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="ecoute", obj=app, standalone_mode=False)
     except EcouteError as exc:
-        click.echo(f"ecoute: error: {exc}", err=True)
+        click.echo(f"ecoute: error: {neutralise(str(exc), newlines=True)}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("ecoute: aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)  # usage errors echo what was typed: an escape may hide there
+        click.echo(neutralise(shown.getvalue(), newlines=True), err=True, nl=False)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

@@ -6,15 +6,19 @@ import shutil
 from collections.abc import Sequence
 from datetime import datetime
 
-from ecoute.engine.cleanup import clean_line
+from ecoute.engine.cleanup import neutralise
 from ecoute.engine.records import as_utc
 
 
-def one_line(text: str | None, width: int | None = None) -> str:
-    """Text on one line with every control, format and bidi character removed."""
-    if not text:
+def one_line(text: object, width: int | None = None) -> str:
+    """Text on one line with every escape, control, format and bidi character removed.
+
+    Any value is accepted (a stored field may not be the string it should be);
+    ``None`` and empty values give ``""``.
+    """
+    if text is None or text == "":
         return ""
-    cleaned = " ".join(clean_line(text).split())
+    cleaned = " ".join(neutralise(text).split())
     if width is not None and len(cleaned) > width:
         cleaned = cleaned[: max(0, width - 1)] + "…"
     return cleaned

@@ -5,19 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import stat
 import sys
-from collections.abc import Callable
+import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ecoute.engine.components import Component
-from ecoute.engine.config import ComponentConfig, load_config
+from ecoute.engine.config import ComponentConfig, check_store_path, load_config
 from ecoute.engine.errors import ConfigError
+from ecoute.engine.health import Health
 from ecoute.engine.paths import demo_dir
 from ecoute.engine.records import Reject
 from ecoute.engine.runtime import Engine, RunReport
 from ecoute.engine.runtime.batching import Batch
+from ecoute.plugins.sources.jsonl import JsonlCursor
 
 from .app import AppContext
 from .config_cmds import write_config
@@ -32,12 +36,15 @@ MAX_REJECTS_SHOWN = 20
 def run_command(app: AppContext, once: bool) -> None:
     """Run the engine headless until Ctrl-C or SIGTERM."""
     config = app.config(must_exist=True)
+    check_store_path(config, _store_key(app))
     engine = Engine(config, app.plugins(), once=once, environ=app.environ)
     _summarise(asyncio.run(engine.run()), "run")
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+)
 @click.option(
     "--platform",
     default="mention",
@@ -47,36 +54,47 @@ def run_command(app: AppContext, once: bool) -> None:
 )
 @click.pass_obj
 def import_command(app: AppContext, file: Path, platform: str) -> None:
-    """Import a JSONL file (one mention or one raw payload per line) into the store."""
+    """Import a JSONL file (one mention or one raw payload per line) into the store.
+
+    FILE may be `-` (standard input) or a pipe: it is read once, as it comes.
+    """
     config = app.config()
+    check_store_path(config, _store_key(app))
     plugins = app.plugins()
     normalisers = plugins.normalisers()
     if platform not in normalisers:
         raise ConfigError(
-            f"no normaliser for platform '{platform}'",
+            f"no normaliser for platform '{one_line(platform)}'",
             key="--platform",
             hint=f"known platforms: {', '.join(sorted(normalisers))}",
         )
     sources = plugins.sources()
     if "jsonl" not in sources:
         raise ConfigError("the built-in 'jsonl' source is disabled", key="disabled_plugins")
-    entry = ComponentConfig(type="jsonl", name=f"import:{file.name}", settings={}, key="import")
+    shown = "standard input" if str(file) == "-" else one_line(str(file))
+    entry = ComponentConfig(
+        type="jsonl", name=f"import:{_import_name(file)}", settings={}, key="import"
+    )
     component = Component(
         kind="source",
         config=entry,
         cls=sources["jsonl"],
         plugin=plugins.provider("sources", "jsonl"),
-        options={"path": str(file), "platform": platform, "batch_lines": 1000},
+        options={
+            "path": str(file),
+            "platform": platform,
+            "batch_lines": 1000,
+            "partial_line_wait": 0.0,  # the file is complete: its last line needs no newline
+        },
     )
-    total = _count_lines(file)
-    advance, finish = _progress(total)
+    progress = ImportProgress(entry.name, _regular_size(file))
     rejects: list[Reject] = []
 
     def on_commit(batch: Batch) -> None:
         if batch.completes:  # sentiment filled in later for mentions counted already
             return
         rejects.extend(batch.rejects)
-        advance(batch)
+        progress.advance(batch)
 
     # import reports rejects itself, once each, after the progress bar.
     logging.getLogger("ecoute.rejects").setLevel(logging.ERROR)
@@ -90,10 +108,10 @@ def import_command(app: AppContext, file: Path, platform: str) -> None:
         on_commit=on_commit,
     )
     report = asyncio.run(engine.run())
-    finish()
+    progress.finish()
     for reject in rejects[:MAX_REJECTS_SHOWN]:
         click.echo(
-            f"ecoute import: {one_line(reject.context) or file}: {one_line(reject.reason, 300)}",
+            f"ecoute import: {one_line(reject.context) or shown}: {one_line(reject.reason, 300)}",
             err=True,
         )
     if len(rejects) > MAX_REJECTS_SHOWN:
@@ -103,8 +121,13 @@ def import_command(app: AppContext, file: Path, platform: str) -> None:
             err=True,
         )
     _summarise(report, "import")
-    if report.rejected:
+    problem = import_problem(report, entry.name, shown, progress, rejects)
+    if problem is not None:
+        click.echo(f"ecoute import: {problem}", err=True)
+    if report.rejected or problem is not None:
         sys.exit(1)
+    if progress.bytes_read == 0:
+        click.echo(f"ecoute import: {shown} is empty: nothing to import", err=True)
 
 
 @click.command("demo")
@@ -174,25 +197,96 @@ seed = {seed!r}
     return text
 
 
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+def _store_key(app: AppContext) -> str:
+    return "--store" if app.store_override is not None else "engine.store"
 
 
-def _progress(total: int) -> tuple[Callable[[Batch], None], Callable[[], None]]:
-    """A progress bar on a terminal's stderr; nothing when stderr is piped."""
-    if not sys.stderr.isatty() or total < 1000:
-        return (lambda batch: None), (lambda: None)
-    bar = click.progressbar(length=total, label="importing", file=sys.stderr)
-    bar.__enter__()
+def _import_name(file: Path) -> str:
+    return "stdin" if str(file) == "-" else one_line(file.name) or "file"
 
-    def advance(batch: Batch) -> None:
-        bar.update(len(batch.mentions) + len(batch.rejects))
 
-    def finish() -> None:
-        bar.__exit__(None, None, None)
+def _regular_size(file: Path) -> int | None:
+    """The size of a regular file; ``None`` for standard input, a FIFO or a device."""
+    if str(file) == "-":
+        return None
+    try:
+        status = file.stat()
+    except OSError:
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
 
-    return advance, finish
+
+class ImportProgress:
+    """Follows an import through the source's cursors; draws a bar on a terminal's stderr.
+
+    A regular file gets a bar over its size (it is read once: nothing is counted
+    beforehand); a pipe or standard input, whose size is unknown, a running count.
+    """
+
+    MIN_BAR_BYTES = 1 << 20
+    REDRAW_SECONDS = 0.2
+
+    def __init__(self, source: str, size: int | None) -> None:
+        self.source = source
+        self.size = size
+        self.bytes_read = 0
+        self.lines_read = 0
+        self._terminal = sys.stderr.isatty()
+        self._bar: Any = None
+        self._drawn_at = 0.0
+        if self._terminal and size is not None and size >= self.MIN_BAR_BYTES:
+            self._bar = click.progressbar(length=size, label="importing", file=sys.stderr)
+            self._bar.__enter__()
+
+    def advance(self, batch: Batch) -> None:
+        """Move the bar (or the count) to where the batch's cursor says the source is."""
+        cursor = JsonlCursor.parse(batch.cursors.get(self.source))
+        if cursor is None:
+            return
+        if self._bar is not None:
+            self._bar.update(cursor.offset - self.bytes_read)
+        self.bytes_read, self.lines_read = cursor.offset, cursor.line
+        if self._terminal and self.size is None:
+            now = time.monotonic()
+            if now - self._drawn_at >= self.REDRAW_SECONDS:
+                self._drawn_at = now
+                click.echo(f"\rimporting: {self.lines_read:,} lines read", err=True, nl=False)
+
+    def finish(self) -> None:
+        """Close the bar, or end the running count's line."""
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+        elif self._terminal and self._drawn_at:
+            click.echo(f"\rimporting: {self.lines_read:,} lines read", err=True)
+
+
+def import_problem(
+    report: RunReport, source: str, shown: str, progress: ImportProgress, rejects: list[Reject]
+) -> str | None:
+    """Why an import did not store what its input held, or ``None`` when it did."""
+    health = next((h for h in report.health if h.component == f"source:{source}"), None)
+    if health is not None and health.errors and _failed_last(health):
+        return f"could not read {shown} to its end: {one_line(health.reason, 300)}"
+    if report.stored or progress.bytes_read == 0:
+        return None
+    if not rejects:
+        return f"no mentions in {shown}: it holds only blank lines"
+    if _looks_like_one_document(rejects[0]):
+        return (
+            f"no mentions stored: {shown} looks like one JSON document spread over several "
+            "lines; import reads JSON Lines, one item per line (`jq -c '.[]' FILE` makes them)"
+        )
+    return f"no mentions stored: every line of {shown} was rejected (reasons above)"
+
+
+def _failed_last(health: Health) -> bool:
+    return health.last_error is not None and (
+        health.last_ok is None or health.last_error >= health.last_ok
+    )
+
+
+def _looks_like_one_document(reject: Reject) -> bool:
+    return reject.context.endswith(":1") and reject.excerpt.strip() in ("{", "[")
 
 
 def _summarise(report: RunReport, what: str) -> None:

@@ -9,9 +9,10 @@ from typing import cast
 
 import click
 
+from ecoute.engine.cleanup import neutralise_cell, neutralise_json
 from ecoute.engine.errors import ConfigError
 from ecoute.engine.records import SENTIMENT_LABELS, WORKFLOW_STATUSES
-from ecoute.engine.store import MentionFilter, SortOrder, TimeField, open_store
+from ecoute.engine.store import MentionFilter, SortOrder, StoredMention, TimeField, open_store
 from ecoute.engine.timeparse import parse_since
 
 from .app import AppContext
@@ -100,43 +101,21 @@ def search_command(
         rows = store.search(filters, sort=cast(SortOrder, sort), limit=limit)
     if output == "jsonl":
         for row in rows:
-            data = row.mention.to_dict(include_raw=False)
-            data.update(
-                status=row.status, effective_sentiment=row.effective_sentiment, tags=row.tags
-            )
-            click.echo(json.dumps(data, ensure_ascii=False))
+            click.echo(json_line(row))
     elif output == "csv":
-        writer = csv.writer(sys.stdout)
+        # Cells hold no line break, so a bare newline ends a row: no CR is written at all.
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(CSV_FIELDS)
         for row in rows:
-            m = row.mention
-            writer.writerow(
-                [
-                    csv_cell(value)
-                    for value in (
-                        m.id,
-                        m.created_at.isoformat(),
-                        m.platform,
-                        m.source,
-                        m.author.handle,
-                        m.lang or "",
-                        row.effective_sentiment or "",
-                        row.status,
-                        ";".join(m.topic_names),
-                        m.url or "",
-                        m.title or "",
-                        m.text,
-                    )
-                ]
-            )
+            writer.writerow([csv_cell(value) for value in csv_values(row)])
     else:
         lines = [
             [
                 local_time(r.mention.created_at),
                 one_line(r.mention.platform, 12),
                 one_line(r.mention.author.handle, 20),
-                r.mention.lang or "",
-                (r.effective_sentiment or "")[:3],
+                one_line(r.mention.lang, 8),
+                one_line(r.effective_sentiment)[:3],
                 one_line(r.mention.text),
             ]
             for r in rows
@@ -146,8 +125,32 @@ def search_command(
         click.echo(f"{len(rows)} mentions", err=True)
 
 
-def csv_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (``=cmd()``, ``+``, ``-``, ``@``) in untrusted text."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
+def json_line(row: StoredMention) -> str:
+    """One search result as a JSON line; control and bidi characters escaped, none dropped."""
+    data = row.mention.to_dict(include_raw=False)
+    data.update(status=row.status, effective_sentiment=row.effective_sentiment, tags=row.tags)
+    return neutralise_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def csv_values(row: StoredMention) -> list[object]:
+    """The :data:`CSV_FIELDS` of one search result, in order."""
+    m = row.mention
+    return [
+        m.id,
+        m.created_at.isoformat(),
+        m.platform,
+        m.source,
+        m.author.handle,
+        m.lang or "",
+        row.effective_sentiment or "",
+        row.status,
+        ";".join(str(name) for name in m.topic_names),
+        m.url or "",
+        m.title or "",
+        m.text,
+    ]
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell from untrusted text: one line, no control or bidi character, no formula."""
+    return neutralise_cell(value)

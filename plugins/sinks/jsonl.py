@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ecoute.engine import ComponentContext, Mention, Option, Sink, hookimpl
+from ecoute.engine import ComponentContext, Mention, Option, Sink, hookimpl, neutralise_json
 
 
 class JsonlSink(Sink):
@@ -17,6 +17,8 @@ class JsonlSink(Sink):
     The file and its folders are created when the first batch arrives; lines are
     buffered and pushed to the file on :meth:`flush` and :meth:`close`. The
     ``jsonl`` source reads such a file back with ``platform = "mention"``.
+    Control, bidi and format characters are written as ``\\uXXXX`` escapes, so
+    that ``cat`` or ``tail -f`` on the file cannot drive a terminal.
     """
 
     type = "jsonl"
@@ -44,10 +46,10 @@ class JsonlSink(Sink):
         line = json.dumps(
             mention.to_dict(include_raw=self.include_raw), ensure_ascii=False, default=_jsonable
         )
-        if "\u2028" in line or "\u2029" in line:
-            # Valid JSON, but readers that split on Unicode line breaks would cut the line.
-            line = line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        return line + "\n"
+        # Escaped, not dropped: the strings read back the same, but no raw C1 control,
+        # bidi override or U+2028 (which some readers take for a line break) is written,
+        # and a lone surrogate can no longer fail the UTF-8 write.
+        return neutralise_json(line) + "\n"
 
     def flush(self) -> None:
         """Push buffered lines to the file."""

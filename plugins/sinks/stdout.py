@@ -11,17 +11,16 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from ecoute.engine import ComponentContext, Gone, Mention, Option, Sink, hookimpl
-
-# Everything a terminal could take for a command or that reorders text: C0 and C1
-# controls, DEL, bidi controls, zero-width and other invisible format characters.
-_UNSAFE = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0xAD, *range(0x200B, 0x2010)]
-_UNSAFE += [*range(0x2028, 0x202F), *range(0x2060, 0x2070), 0xFEFF, *range(0xFFF9, 0xFFFC)]
-_STRIP: dict[int, str | None] = {code: None for code in _UNSAFE}
-_STRIP.update({ord("\n"): " ", ord("\t"): " ", 0x200D: "\u200d"})
-_STRIP.update({code: "\ufffd" for code in range(0xD800, 0xE000)})  # lone surrogates
-# In JSON output the same characters are escaped rather than dropped (C0 already are).
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in _UNSAFE if code >= 0x7F}
+from ecoute.engine import (
+    ComponentContext,
+    Gone,
+    Mention,
+    Option,
+    Sink,
+    hookimpl,
+    neutralise,
+    neutralise_json,
+)
 
 _SENTIMENT = {"negative": "neg", "neutral": "neu", "positive": "pos"}
 _SENTIMENT_COLOR = {"negative": "31", "neutral": "33", "positive": "32"}
@@ -137,12 +136,12 @@ def format_line(mention: Mention, width: int = 100, *, color: bool = False) -> s
 def json_line(mention: Mention) -> str:
     """A mention as one JSON line (without its raw payload), safe for a terminal."""
     line = json.dumps(mention.to_dict(include_raw=False), ensure_ascii=False, default=str)
-    return line.translate(_JSON_ESCAPES) + "\n"
+    return neutralise_json(line) + "\n"
 
 
-def safe_text(text: str) -> str:
+def safe_text(text: object) -> str:
     """``text`` without anything a terminal would interpret; line breaks become spaces."""
-    return text.translate(_STRIP) if not text.isprintable() else text
+    return neutralise(text)
 
 
 def display_width(text: str) -> int:

@@ -47,11 +47,28 @@ def opt_int(data: Mapping[str, Any], key: str) -> int | None:
 def iso_time(data: Mapping[str, Any], key: str) -> datetime:
     """A required ISO 8601 time field, as aware UTC."""
     text = req_str(data, key)
+    value = parse_iso(text)
+    if value is None:
+        raise MalformedItem(f"field '{key}' is not an ISO 8601 time: {text[:40]!r}")
+    return in_utc(value, key)
+
+
+def parse_iso(text: str) -> datetime | None:
+    """``text`` read as an ISO 8601 time (``Z`` for UTC), or ``None`` when it is not one."""
     try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise MalformedItem(f"field '{key}' is not an ISO 8601 time: {text[:40]!r}") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return None
+
+
+def in_utc(value: datetime, key: str) -> datetime:
+    """``value`` as aware UTC (naive times are UTC); out of range is a ``MalformedItem``."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 9999 at UTC-5 is past year 9999 in UTC
+        raise MalformedItem(f"field '{key}' {value.isoformat()} is out of range") from None
 
 
 def epoch_time(data: Mapping[str, Any], key: str) -> datetime:
@@ -62,4 +79,21 @@ def epoch_time(data: Mapping[str, Any], key: str) -> datetime:
     try:
         return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
-        raise MalformedItem(f"field '{key}' is out of range: {value!r}") from None
+        raise MalformedItem(f"field '{key}' {value!r} is out of range") from None
+
+
+def kind(value: Any) -> str:
+    """What a JSON value is, in words, without showing it: "a list", "a number", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"

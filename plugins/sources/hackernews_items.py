@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote
 
 from ecoute.engine import Author, MalformedItem, Mention, Normaliser, RawItem
 
-from .fields import as_object, epoch_time, iso_time, opt_int, opt_str
+from .fields import as_object, epoch_time, iso_time, kind, opt_int, opt_str
 
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
 # Algolia sometimes escapes the entities of HN's own HTML a second time ("&amp;#x27;").
@@ -17,6 +18,16 @@ _DOUBLE_ENCODED = re.compile(r"&amp;(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][
 def undo_double_encoding(text: str) -> str:
     """Turn ``&amp;#x27;`` back into ``&#x27;``; the engine's clean-up decodes the rest."""
     return _DOUBLE_ENCODED.sub(r"&\1;", text) if "&amp;" in text else text
+
+
+def _object_id(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise MalformedItem("field 'objectID' is missing")
+    if not isinstance(value, str):
+        raise MalformedItem(f"field 'objectID' must be a string or number, got {kind(value)}")
+    return value
 
 
 class HackerNewsNormaliser(Normaliser):
@@ -31,11 +42,7 @@ class HackerNewsNormaliser(Normaliser):
     def normalise(self, item: RawItem) -> Mention:
         """The mention for one hit; ``MalformedItem`` names the bad field."""
         hit = as_object(item.payload, "a Hacker News hit")
-        object_id = hit.get("objectID")
-        if isinstance(object_id, int) and not isinstance(object_id, bool):
-            object_id = str(object_id)
-        if not isinstance(object_id, str) or not object_id.strip():
-            raise MalformedItem("field 'objectID' is missing")
+        object_id = _object_id(hit.get("objectID"))
         if hit.get("created_at_i") is not None:
             created = epoch_time(hit, "created_at_i")
         else:

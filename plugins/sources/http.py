@@ -18,6 +18,7 @@ from ecoute.engine import (
     Gone,
     RateLimited,
     SourceError,
+    neutralise,
     truncate_excerpt,
 )
 
@@ -74,7 +75,7 @@ def transport_errors(what: str) -> Iterator[None]:
     except httpx.TimeoutException as exc:
         raise SourceError(f"{what}: timed out ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
-        raise SourceError(f"{what}: {type(exc).__name__}: {exc}") from exc
+        raise SourceError(f"{what}: {type(exc).__name__}: {neutralise(exc)}") from exc
 
 
 async def get(
@@ -101,7 +102,9 @@ def raise_for_status(response: httpx.Response, now: datetime, what: str) -> None
     if status < 400:
         return
     retry_after = retry_after_seconds(response.headers.get("retry-after"), now)
-    message = f"{what}: HTTP {status} {response.reason_phrase}".rstrip() + _detail(response)
+    # The reason phrase and the body are the server's words: never raw on a terminal.
+    reason = neutralise(response.reason_phrase)[:80]
+    message = f"{what}: HTTP {status} {reason}".rstrip() + _detail(response)
     if status == 429:
         if retry_after is None:
             retry_after = parse_reset(response.headers.get("x-ratelimit-reset", ""), now)

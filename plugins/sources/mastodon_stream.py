@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from ecoute.engine import AuthFailed, Clock, SourceError
+from ecoute.engine import AuthFailed, Clock, SourceError, neutralise
 
 from .http import raise_for_status
 from .sse import server_events
@@ -125,7 +125,7 @@ class StreamHub:
         except SourceError as exc:
             error = exc
         except httpx.HTTPError as exc:
-            error = SourceError(f"{what}: disconnected ({type(exc).__name__}: {exc})")
+            error = SourceError(f"{what}: disconnected ({type(exc).__name__}: {neutralise(exc)})")
         # A stream that never opened, or closed without a post, counts as a failure and
         # is retried later; one that delivered reconnects at once (after a gap-filling poll).
         stream.failures = 0 if delivered else stream.failures + 1

@@ -19,6 +19,7 @@ from ecoute.engine import (
     RawItem,
     Reject,
     SourceError,
+    neutralise,
     truncate_excerpt,
 )
 
@@ -161,6 +162,8 @@ class RssSource(HttpSource):
                 target = urljoin(url, location)
                 if urlsplit(target).scheme not in ("http", "https"):
                     raise SourceError(f"{what}: redirected to a non-web address {target!r}")
+                if neutralise(target) != target:
+                    raise SourceError(f"{what}: redirected to an address with control characters")
                 if response.status_code in (301, 308):
                     self.context.logger.info("rss: feed %s moved to %s", url, target)
                     state["url"] = target
@@ -199,13 +202,15 @@ class RssSource(HttpSource):
         entries = parsed.entries
         problem = parsed.get("bozo_exception") if parsed.bozo else None
         if not entries and (problem is not None or not parsed.version):
-            reason = f"{type(problem).__name__}: {problem}" if problem else "no feed found"
+            reason = (
+                f"{type(problem).__name__}: {neutralise(problem)}" if problem else "no feed found"
+            )
             raise SourceError(
                 f"{what}: not a usable feed ({reason}): {truncate_excerpt(body, 120)}"
             )
         if problem is not None:
             self.context.logger.warning(
-                "%s is not well-formed (%s); using its entries", what, problem
+                "%s is not well-formed (%s); using its entries", what, neutralise(problem)
             )
         seen: list[str] = list(state.get("seen") or [])
         known = set(seen)

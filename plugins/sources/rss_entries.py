@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from ecoute.engine import Author, MalformedItem, Mention, Normaliser, RawItem
 
-from .fields import as_object, opt_str
+from .fields import as_object, in_utc, opt_str, parse_iso
 
 _TEXT_KEYS = ("id", "link", "title", "summary", "comments")
 
@@ -86,14 +86,16 @@ def entry_key(entry: Mapping[str, Any], feed_url: str | None) -> str:
 def _time(text: str | None) -> datetime | None:
     if not text:
         return None
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+    value = parse_iso(text)
+    if value is None:
         try:
             value = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return in_utc(value, "published")
+    except MalformedItem:
+        return None  # out of range: the entry takes the time it was first seen
 
 
 def _lang(value: str | None) -> str | None:

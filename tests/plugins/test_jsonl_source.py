@@ -86,8 +86,10 @@ def test_bad_lines_are_rejects_with_their_line_numbers_across_fetches(tmp_path: 
     assert [r.context for r in rejects] == [f"{path}:2", f"{path}:5", f"{path}:7", f"{path}:9"]
     assert rejects[0].reason.startswith("not valid JSON")
     assert rejects[0].excerpt == "{not json"
-    assert rejects[1].reason == "not a JSON object (got list)"
-    assert rejects[2].reason == "not a JSON object (got str)"
+    assert rejects[1].reason.startswith(
+        "expected one mention per line, found a JSON array of 2 items"
+    )
+    assert rejects[2].reason == "expected one mention per line, found a string"
     assert [i.origin for i in items] == [f"{path}:1", f"{path}:4", f"{path}:8"]
 
 

@@ -188,7 +188,7 @@ def test_piped_into_head_exits_cleanly() -> None:
 
 
 def test_helpers() -> None:
-    assert safe_text("a\nb\tc\x1b[0m\u202ed") == "a b c[0md"
+    assert safe_text("a\nb\tc\x1b[0m\u202ed") == "a b cd"
     assert safe_text("👩\u200d💻") == "👩\u200d💻"
     assert display_width("ab") == 2
     assert display_width("😡") == 2

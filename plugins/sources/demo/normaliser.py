@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ecoute.engine import Author, MalformedItem, Mention, Normaliser, RawItem
+
+from ..fields import in_utc
 
 
 class DemoNormaliser(Normaliser):
@@ -87,4 +89,4 @@ def _time(data: dict[str, Any], key: str) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise MalformedItem(f"field '{key}' is not an ISO 8601 time: {value!r:.60}") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return in_utc(moment, key)
