@@ -90,8 +90,10 @@ def sources_command(
         )
         return
     rows = []
-    for name, type_name, enabled in configured:
-        state = health.get(f"source:{name}")
+    for raw_name, raw_type, enabled in configured:
+        state = health.get(f"source:{raw_name}")
+        # Names come from the config or from a store another process wrote: never raw.
+        name, type_name = one_line(raw_name), one_line(raw_type)
         if not enabled:
             rows.append([name, type_name, "disabled", "-", "-", "-", ""])
         elif state is None:
@@ -101,7 +103,7 @@ def sources_command(
                 [
                     name,
                     type_name,
-                    state.state,
+                    one_line(state.state),
                     local_time(state.last_ok),
                     str(state.items),
                     str(state.errors + state.rejects),
@@ -114,8 +116,8 @@ def sources_command(
         click.echo(table(["source", "type", "state", "last ok", "items", "errors", "reason"], rows))
     others = [
         [
-            h.component,
-            h.state,
+            one_line(h.component),
+            one_line(h.state),
             one_line(h.detail) or "-",
             str(h.items),
             str(h.errors),

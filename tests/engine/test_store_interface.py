@@ -73,3 +73,16 @@ def test_a_failing_batch_leaves_neither_its_mentions_nor_its_cursor(tmp_path: Pa
             )
         assert store.get_cursor("src") == "c1"
         assert store.count() == 1 and store.rejects() == []
+
+
+def test_unpaired_surrogates_in_ids_and_tags_give_a_clear_error_or_nothing(
+    tmp_path: Path,
+) -> None:
+    with open_store(tmp_path / "s.db") as store:
+        store.commit_batch([mention(1)])
+        assert store.get("x:\ud800") is None
+        with pytest.raises(StoreError, match="unpaired surrogate"):
+            store.add_tag("x:1", "bad\udc00tag")
+        with pytest.raises(StoreError, match="unpaired surrogate"):
+            store.add_note("x:1", "note \ud83d")
+        assert store.get("x:1") is not None and store.get("x:1").tags == []  # type: ignore[union-attr]

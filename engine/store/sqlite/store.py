@@ -109,6 +109,12 @@ class SQLiteStore(Store):
                 yield self._conn
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: {exc}") from exc
+            except UnicodeEncodeError as exc:
+                # SQLite stores UTF-8: an unpaired surrogate (from a broken decoder
+                # upstream) cannot be written or looked up.
+                raise StoreError(
+                    f"{self.path}: text holding an unpaired surrogate cannot be stored or looked up"
+                ) from exc
 
     def schema_version(self) -> int:
         """The file's ``PRAGMA user_version``."""
@@ -281,6 +287,8 @@ class SQLiteStore(Store):
 
     def get(self, mention_id: str) -> StoredMention | None:
         """One mention with its topic matches, tags and notes, or ``None``."""
+        if not _encodable(mention_id):
+            return None  # stored ids never hold unpaired surrogates
         with self._use() as conn, read_snapshot(conn):
             return reads.get(conn, mention_id)
 
@@ -327,3 +335,11 @@ class SQLiteStore(Store):
         """Delete a saved view; return False if there was none."""
         with self._use(write=True) as conn:
             return views.delete_view(conn, name)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
