@@ -184,6 +184,29 @@ def search_terms(text: str) -> list[str]:
     return terms
 
 
+def term_spans(
+    text: str, terms: Iterable[str], style: str, *, limit: int = 200
+) -> list[tuple[int, int, str]]:
+    """Where searched ``terms`` (lower-cased) start words of ``text``: ``(start, end, style)``.
+
+    Full-text search matches words and prefixes, so only matches at a word start
+    count. Empty terms are ignored and at most ``limit`` spans are returned.
+    """
+    folded = text.casefold()
+    if len(folded) != len(text):
+        return []  # casefolding changed lengths (ß, ...): offsets would not line up
+    spans: list[tuple[int, int, str]] = []
+    for term in terms:
+        if not term:
+            continue
+        start = folded.find(term)
+        while start != -1 and len(spans) < limit:
+            if start == 0 or not folded[start - 1].isalnum():
+                spans.append((start, start + len(term), style))
+            start = folded.find(term, start + len(term))
+    return spans
+
+
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({value for value in values if value}))
 

@@ -22,7 +22,6 @@ from tests.engine.helpers import demo_config
 from tests.tui.helpers import feed_of, options, settle
 
 
-
 def engine_for(tmp_path: Path, **demo: object) -> Engine:
     config = load_config(demo_config(tmp_path, **demo), must_exist=True)
     plugins = create_plugin_manager(load_entry_points=False, disabled=config.disabled_plugins)

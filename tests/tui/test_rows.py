@@ -49,3 +49,11 @@ def test_effective_sentiment_and_workflow_state() -> None:
     stored = StoredMention(m, seq=3, status="handled", sentiment_override="positive")
     row = feed_row(stored, "created_at")
     assert (row.sentiment, row.corrected, row.status) == ("positive", True, "handled")
+
+
+def test_empty_or_unusual_search_terms_never_hang_and_are_ignored() -> None:
+    from ecoute.tui.filters import term_spans
+
+    assert term_spans("abc abc", ["", "ab"], SEARCH) == [(0, 2, SEARCH), (4, 6, SEARCH)]
+    assert term_spans("straße", ["ss"], SEARCH) == []  # casefold changes lengths
+    assert len(term_spans("a " * 500, ["a"], SEARCH, limit=7)) == 7

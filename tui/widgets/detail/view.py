@@ -12,6 +12,7 @@ from rich.text import Text
 from ecoute.engine.records import Mention, TopicMatch
 from ecoute.engine.store import StoredMention
 
+from ...filters import term_spans
 from ...safe_text import clean, highlighted, safe_block, safe_line
 from ...times import ago, time_text
 
@@ -145,14 +146,7 @@ def _highlighted_field(m: Mention, field: str, terms: Sequence[str], style: str)
     spans: list[tuple[int, int, str]] = [
         (offsets(t.start), offsets(t.end), MATCH_STYLE) for t in m.topics if t.field == field
     ]
-    folded = cleaned.casefold()
-    if len(folded) == len(cleaned):
-        for term in terms:
-            start = folded.find(term)
-            while start != -1:
-                if start == 0 or not folded[start - 1].isalnum():
-                    spans.append((start, start + len(term), SEARCH_STYLE))
-                start = folded.find(term, start + len(term))
+    spans.extend(term_spans(cleaned, terms, SEARCH_STYLE))
     return highlighted(cleaned, spans, style, end="\n")
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from ecoute.engine.records import TopicMatch, format_time
 from ecoute.engine.store import PageKey, StoredMention
 
+from ...filters import term_spans
 from ...safe_text import OffsetMap, clean, safe_line
 
 MAX_LINE_CHARS = 600
@@ -59,7 +60,7 @@ def feed_row(stored: StoredMention, time_field: str, terms: Sequence[str] = ()) 
         if span is not None and span[0] < len(line):
             spans.append((span[0], min(span[1], len(line)), MATCH))
     if terms:
-        spans.extend(_term_spans(line, terms))
+        spans.extend(term_spans(line, terms, SEARCH, limit=50))
     moment = mention.collected_at if time_field == "collected_at" else mention.created_at
     return FeedRow(
         id=mention.id,
@@ -89,18 +90,3 @@ def _match_span(
         limit = offset - len(TITLE_SEPARATOR)
         return (start, min(end, limit)) if min(end, limit) > start else None
     return None
-
-
-def _term_spans(line: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
-    folded = line.casefold()
-    if len(folded) != len(line):
-        return []  # casefolding changed lengths (ß, ...): offsets would not line up
-    spans: list[tuple[int, int, str]] = []
-    for term in terms:
-        start = folded.find(term)
-        while start != -1 and len(spans) < 50:
-            # Only at a word start, as full-text search matches words and prefixes.
-            if start == 0 or not folded[start - 1].isalnum():
-                spans.append((start, start + len(term), SEARCH))
-            start = folded.find(term, start + len(term))
-    return spans
