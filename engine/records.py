@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+import reprlib
+from collections.abc import Mapping
+from dataclasses import MISSING, asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 SentimentLabel = Literal["negative", "neutral", "positive"]
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
 MatchKind = Literal["exact", "fuzzy", "phrase", "hashtag", "handle", "field", "wildcard"]
 WorkflowStatus = Literal["new", "needs-reply", "handled", "ignored"]
 WORKFLOW_STATUSES: tuple[WorkflowStatus, ...] = ("new", "needs-reply", "handled", "ignored")
+
+
+_R = TypeVar("_R")
 
 
 def utcnow() -> datetime:
@@ -154,43 +160,135 @@ class Mention:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Mention:
-        """Build a mention from :meth:`to_dict` output; raises on missing or bad fields."""
+    def from_dict(cls, data: Mapping[str, Any]) -> Mention:
+        """Build a mention from :meth:`to_dict` output.
+
+        Checks the shape only (required fields present, objects where objects are
+        expected); the pipeline's validation judges the values.
+
+        Raises:
+            ValueError: a field is missing, unknown or of the wrong shape; the
+                message names it in plain words.
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a mention must be an object, not {_kind(data)}")
         values = dict(data)
-        for key in ("id", "platform", "text", "created_at"):
-            if key not in values or values[key] in (None, ""):
-                raise ValueError(f"missing field '{key}'")
-        if not isinstance(values["text"], str):
-            raise ValueError("field 'text' must be a string")
-        values["created_at"] = _time_field(values, "created_at")
-        if values.get("collected_at"):
-            values["collected_at"] = _time_field(values, "collected_at")
-        else:
-            values.pop("collected_at", None)
-        author = values.get("author") or {}
-        if isinstance(author, str):
-            author = {"handle": author}
-        values["author"] = Author(**{"handle": "", **author})
-        values["topics"] = [TopicMatch(**m) for m in values.get("topics") or []]
-        if values.get("sentiment"):
-            values["sentiment"] = Sentiment(**values["sentiment"])
-        known = set(cls.__dataclass_fields__)
-        unknown = set(values) - known
+        unknown = [str(key) for key in values if key not in _MENTION_FIELDS]
         if unknown:
             raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        for key in ("id", "platform", "text", "created_at"):
+            if key not in values or _is_blank(values[key]):
+                raise ValueError(f"missing field '{key}'")
+        if not isinstance(values["text"], str):
+            raise ValueError(f"field 'text' must be a string, not {_kind(values['text'])}")
+        values["created_at"] = _time_field(values, "created_at")
+        if _is_blank(values.get("collected_at")):
+            values.pop("collected_at", None)
+        else:
+            values["collected_at"] = _time_field(values, "collected_at")
+        values["author"] = _author_field(values.get("author"))
+        values["topics"] = _topics_field(values.get("topics"))
+        sentiment = values.get("sentiment")
+        values["sentiment"] = (
+            None if _is_blank(sentiment) else _record(Sentiment, sentiment, "sentiment")
+        )
+        for key in ("flags", "extra"):
+            if values.get(key) is None:
+                values.pop(key, None)
+        if isinstance(values.get("flags"), str):
+            values["flags"] = [values["flags"]]  # one flag, not one per character
         return cls(**values)
+
+
+_MENTION_FIELDS = frozenset(Mention.__dataclass_fields__)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str | dict | list) and not value)
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in words, without printing it (it may be huge or deep)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    for kind, words in ((int, "a number"), (float, "a number"), (str, "a string")):
+        if isinstance(value, kind):
+            return words
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _excerpt(value: Any, limit: int = 60) -> str:
+    text = value if isinstance(value, str) else reprlib.repr(value)
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
+
+
+def _record(cls: type[_R], value: Any, where: str) -> _R:
+    """A record (Author, TopicMatch, Sentiment) from a mapping of its fields."""
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValueError(f"field '{where}' must be an object, not {_kind(value)}")
+    known = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    unknown = [str(key) for key in value if key not in known]
+    if unknown:
+        raise ValueError(f"field '{where}' has unknown field(s): {', '.join(sorted(unknown))}")
+    missing = [
+        name
+        for name, spec in known.items()
+        if name not in value and spec.default is MISSING and spec.default_factory is MISSING
+    ]
+    if missing:
+        raise ValueError(f"field '{where}' lacks {', '.join(missing)}")
+    return cls(**value)
+
+
+def _author_field(value: Any) -> Author:
+    if _is_blank(value):
+        return Author(handle="")
+    if isinstance(value, str):
+        return Author(handle=value)
+    if isinstance(value, Mapping) and "handle" not in value:
+        value = {**value, "handle": ""}
+    if not isinstance(value, Mapping | Author):
+        raise ValueError(f"field 'author' must be an object or a handle, not {_kind(value)}")
+    return _record(Author, value, "author")
+
+
+def _topics_field(value: Any) -> list[TopicMatch]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"field 'topics' must be a list of objects, not {_kind(value)}")
+    return [_record(TopicMatch, match, f"topics[{i}]") for i, match in enumerate(value)]
+
+
+_BIG_YEAR = re.compile(r"\s*[+-]?0*(\d{5,})-")
 
 
 def _time_field(values: dict[str, Any], key: str) -> datetime:
     value = values[key]
-    if isinstance(value, datetime):
-        return as_utc(value)
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"field '{key}' timestamp {value!r} is out of range") from None
+    if not isinstance(value, str | datetime):
+        raise ValueError(f"field '{key}' must be an ISO 8601 time, not {_kind(value)}")
     try:
-        return parse_time(str(value))
-    except ValueError as exc:
-        raise ValueError(f"field '{key}' is not an ISO 8601 time: {value!r}") from exc
+        return as_utc(value) if isinstance(value, datetime) else parse_time(value)
+    except OverflowError:
+        raise ValueError(f"field '{key}' is out of range: {_excerpt(value)}") from None
+    except ValueError:
+        big = _BIG_YEAR.match(value) if isinstance(value, str) else None
+        if big:
+            raise ValueError(f"field '{key}' year {big.group(1)} is out of range") from None
+        raise ValueError(f"field '{key}' is not an ISO 8601 time: {_excerpt(value)}") from None
 
 
 @dataclass(slots=True)
@@ -213,7 +311,7 @@ class Annotations:
     def apply_to(self, mention: Mention, scorer_name: str) -> None:
         """Write these annotations onto ``mention``."""
         if self.topics is not None:
-            mention.topics = list(self.topics)
+            mention.topics = _as_list(self.topics)
         if self.sentiment is not None:
             mention.sentiment = self.sentiment
         if self.lang is not None:
@@ -223,6 +321,22 @@ class Annotations:
         if self.reach is not None:
             mention.reach = self.reach
         if self.flags:
-            mention.flags = list(dict.fromkeys([*mention.flags, *self.flags]))
+            # A lone string is one flag: list("bot") would make three. Odd values are
+            # kept as they are; the check before the store refuses them.
+            added, current = _as_list(self.flags), _as_list(mention.flags)
+            try:
+                mention.flags = list(dict.fromkeys([*current, *added]))
+            except TypeError:
+                mention.flags = [*current, *added]
         if self.extra:
             mention.extra[scorer_name] = self.extra
+
+
+def _as_list(value: Any) -> list[Any]:
+    """``value``'s items, or ``[value]`` for a string, a mapping or a non-iterable."""
+    if isinstance(value, str | bytes | Mapping):
+        return [value]
+    try:
+        return list(value)
+    except TypeError:
+        return [value]

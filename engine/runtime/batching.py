@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..cleanup import clean_mention, truncate_excerpt
 from ..contracts import Clock, Normaliser
@@ -13,6 +14,7 @@ from ..errors import MalformedItem
 from ..health import Health
 from ..records import Mention, RawItem, Reject
 from .poller import Fetched
+from .validation import problem_with
 
 log = logging.getLogger("ecoute.runtime")
 reject_log = logging.getLogger("ecoute.rejects")
@@ -51,6 +53,8 @@ class Normalising:
     def run(self, fetched: Fetched, batch: Batch) -> None:
         """Normalise everything in ``fetched`` into ``batch`` (rejects included)."""
         for reject in fetched.result.rejects:
+            if not isinstance(reject, Reject):  # a plugin bug: keep what it said
+                reject = Reject("the source reported a bad item", excerpt=truncate_excerpt(reject))
             self._reject(batch, fetched.source, "", reject)
         for item in fetched.result.items:
             mention = self.one(fetched.source, item, batch)
@@ -88,10 +92,10 @@ class Normalising:
             reason = f"normaliser for '{item.platform}' raised {type(exc).__name__}: {exc}"
             self._count(f"normaliser:{item.platform}", "normaliser", error=True)
         else:
-            if not mention.source:
-                mention.source = source
-            clean_mention(mention)
-            return mention
+            checked = self._checked(source, item, mention)
+            if isinstance(checked, Mention):
+                return checked
+            reason = checked
         self._reject(
             batch,
             source,
@@ -100,7 +104,31 @@ class Normalising:
         )
         return None
 
+    def _checked(self, source: str, item: RawItem, mention: Any) -> Mention | str:
+        """The validated, cleaned mention, or why it is rejected.
+
+        Validation runs before the clean-up: the clean-up expects strings where
+        the rules say strings, and it only shortens text or drops a bad URL, so
+        what passed stays valid.
+        """
+        if not isinstance(mention, Mention):
+            self._count(f"normaliser:{item.platform}", "normaliser", error=True)
+            return (
+                f"normaliser for '{item.platform}' returned {type(mention).__name__}, not a Mention"
+            )
+        if not mention.source:
+            mention.source = source
+        problem = problem_with(mention)
+        if problem is not None:
+            return problem
+        try:
+            clean_mention(mention)
+        except Exception as exc:  # a clean-up bug must not lose the items around it
+            return f"the clean-up failed on this item: {exc}"
+        return mention
+
     def _reject(self, batch: Batch, source: str, platform: str, reject: Reject) -> None:
+        plain_reject(reject)
         reject.source = reject.source or source
         reject.platform = reject.platform or platform
         batch.rejects.append(reject)
@@ -116,6 +144,14 @@ class Normalising:
         health = self.health.setdefault(component, Health(component=component, kind=kind))
         health.errors += int(error)
         health.rejects += int(reject)
+
+
+def plain_reject(reject: Reject) -> None:
+    """Make every field of a reject a string (a plugin may give anything), so keeping it works."""
+    for name in ("reason", "context", "excerpt", "source", "platform"):
+        value = getattr(reject, name)
+        if not isinstance(value, str):
+            setattr(reject, name, "" if value is None else truncate_excerpt(value, 2000))
 
 
 async def batch_stage(
@@ -154,8 +190,9 @@ async def batch_stage(
             head = Batch(batch.mentions[:batch_size], {}, batch.rejects)
             await outbox.put(head)
             batch = Batch(batch.mentions[batch_size:])
-        if fetched.result.cursor is not None:
-            batch.cursors[fetched.source] = fetched.result.cursor
+        cursor = fetched.result.cursor
+        if cursor is not None:
+            batch.cursors[fetched.source] = cursor if isinstance(cursor, str) else str(cursor)
         if len(batch.mentions) >= batch_size:
             await outbox.put(batch)
             batch, started = Batch(), None

@@ -19,6 +19,7 @@ from typing import Any
 from ..components import Component, Components, build, resolve_components
 from ..config import Config
 from ..contracts import Clock, Source, SystemClock
+from ..errors import StoreError
 from ..health import Health
 from ..hookspecs import EngineInfo
 from ..paths import data_dir
@@ -193,6 +194,7 @@ class Engine:
             settings.store,
             self.health.setdefault(STORE_COMPONENT, Health(STORE_COMPONENT, kind="store")),
             self.clock,
+            stopping=self._stop,
         )
         await store.open()
         info = EngineInfo(
@@ -378,8 +380,7 @@ class Engine:
                 continue
             if batch is None:
                 break
-            await self._commit(batch, store, secondaries)
-            if batch.deferred:
+            if await self._commit(batch, store, secondaries) and batch.deferred:
                 waiting.append(batch)
             if waiting:
                 await self._complete_ready(waiting, store, secondaries, chain, scoring_thread)
@@ -402,9 +403,16 @@ class Engine:
 
     async def _commit(
         self, batch: Batch, store: StoreWriter, secondaries: list[SecondarySink]
-    ) -> None:
+    ) -> bool:
+        """Commit ``batch`` and hand it on; False when the store gave up (while stopping)."""
         if batch.mentions or batch.cursors or batch.rejects:
-            await store.commit(batch, save_cursors=self.resume)
+            try:
+                await store.commit(batch, save_cursors=self.resume)
+            except StoreError as exc:
+                # Only while stopping: the store kept failing. The cursor did not move,
+                # so the next run fetches these again.
+                log.error("%s", exc)
+                return False
         if batch.mentions:
             self._first_commit.set()
         if not batch.completes:
@@ -419,6 +427,7 @@ class Engine:
                 self.plugins.mentions_stored(batch.mentions)
         if self.on_commit is not None:
             self.on_commit(batch)
+        return True
 
     async def _complete_ready(
         self,

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import json
+import logging
+import math
+import re
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args
+
+import msgspec
 
 from ...health import Health
-from ...records import Author, Mention, Sentiment, TopicMatch, format_time, parse_time
+from ...records import (
+    SENTIMENT_LABELS,
+    Author,
+    MatchKind,
+    Mention,
+    Sentiment,
+    TopicMatch,
+    format_time,
+    parse_time,
+)
 
 # The insert order of `mentions` columns (all but `seq`); `writer` binds in this order.
 MENTION_COLUMNS: tuple[str, ...] = (
@@ -69,14 +83,27 @@ HEALTH_COLUMNS: tuple[str, ...] = (
 )
 
 
-_ENCODE = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), default=str, check_circular=False
-).encode
+# Writing JSON with msgspec: several times faster than the json module on raw
+# payloads; NaN and infinities become null; other objects are written as str().
+_ENCODER = msgspec.json.Encoder(enc_hook=str)
+# Validation (engine/runtime/validation.py) lets nothing deeper than this be
+# written; readers degrade anything deeper rather than recurse into it.
+MAX_JSON_DEPTH = 64
+DAMAGED_FLAG = "damaged"
+_MAX_WARNED = 10_000
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+log = logging.getLogger("ecoute.store")
+_warned: set[str] = set()
 
 
 def dump_json(value: Any) -> str:
-    """Compact JSON text; values JSON cannot hold are written as their ``str()``."""
-    return _ENCODE(value)
+    """Compact JSON text; values JSON cannot hold as their ``str()``, NaN as ``null``."""
+    try:
+        return _ENCODER.encode(value).decode()
+    except UnicodeEncodeError:
+        return _ENCODER.encode(scrub_text(value)).decode()
 
 
 def store_time(value: datetime) -> str:
@@ -86,8 +113,30 @@ def store_time(value: datetime) -> str:
     return value.isoformat(timespec="microseconds")[:26] + "Z"
 
 
+def _flags_json(flags: Any) -> str:
+    if not flags:
+        return "[]"
+    if isinstance(flags, str):
+        return dump_json([flags])  # one flag, never one per character
+    if not isinstance(flags, list | tuple):
+        raise ValueError(f"flags must be a list of strings, not {type(flags).__name__}")
+    return dump_json(flags)
+
+
+def _extra_json(extra: Any) -> str:
+    if not extra:
+        return "{}"
+    if not isinstance(extra, dict):
+        raise ValueError(f"extra must be a JSON object, not {type(extra).__name__}")
+    return dump_json(extra)
+
+
 def mention_params(m: Mention) -> tuple[Any, ...]:
-    """The values of ``m`` in :data:`MENTION_COLUMNS` order."""
+    """The values of ``m`` in :data:`MENTION_COLUMNS` order.
+
+    Raises:
+        ValueError, TypeError, OverflowError: a value the columns cannot hold.
+    """
     s = m.sentiment
     return (
         m.id,
@@ -114,11 +163,20 @@ def mention_params(m: Mention) -> tuple[Any, ...]:
         (1 if s.covered else 0) if s else None,
         m.priority,
         m.reach,
-        _ENCODE(m.flags) if m.flags else "[]",
-        _ENCODE(m.topic_names) if m.topics else "[]",
-        _ENCODE(m.extra) if m.extra else "{}",
-        None if m.raw is None else _ENCODE(m.raw),
+        _flags_json(m.flags),
+        _topics_json(m.topics),
+        _extra_json(m.extra),
+        None if m.raw is None else dump_json(m.raw),
     )
+
+
+def _topics_json(topics: Sequence[TopicMatch]) -> str:
+    if not topics:
+        return "[]"
+    names = [match.topic for match in topics]
+    if any(type(name) is not str for name in names):
+        raise ValueError("topics[].topic must be a string")
+    return dump_json(list(dict.fromkeys(names)) if len(names) > 1 else names)
 
 
 def topic_params(match: TopicMatch) -> tuple[Any, ...]:
@@ -135,61 +193,241 @@ def topic_params(match: TopicMatch) -> tuple[Any, ...]:
     )
 
 
-def row_to_mention(row: sqlite3.Row, topics: Sequence[TopicMatch]) -> Mention:
-    """Rebuild a :class:`Mention` from a ``mentions`` row and its topic matches."""
-    sentiment = None
-    if row["sentiment"] is not None:
-        sentiment = Sentiment(
-            label=row["sentiment"],
-            confidence=row["sentiment_confidence"] or 0.0,
-            model=row["sentiment_model"] or "",
-            covered=bool(row["sentiment_covered"])
-            if row["sentiment_covered"] is not None
-            else True,
-        )
-    return Mention(
-        id=row["id"],
-        platform=row["platform"],
-        text=row["text"],
-        created_at=parse_time(row["created_at"]),
+# -- reading: every stored row reads back, a damaged field as a safe default ----------
+
+
+def row_to_mention(
+    row: sqlite3.Row, topics: Sequence[TopicMatch], damaged: Sequence[str] = ()
+) -> Mention:
+    """Rebuild a :class:`Mention` from a ``mentions`` row and its topic matches.
+
+    A field the row holds in a shape ecoute never writes (wrong type, invalid or
+    too deep JSON, an unreadable time, undecodable text) reads as a safe default;
+    the mention then gets the flag ``"damaged"`` and ``extra["ecoute"]["damaged"]``
+    lists the fields (with those in ``damaged``, found by the caller), and a
+    warning is logged once per mention id.
+    """
+    bad: list[str] = list(damaged)
+    created = _time(row["created_at"], "created_at", bad)
+    collected = _time(row["collected_at"], "collected_at", bad)
+    mention = Mention(
+        id=_text(row["id"], "id", bad),
+        platform=_text(row["platform"], "platform", bad),
+        text=_text(row["text"], "text", bad),
+        created_at=created or collected or _EPOCH,
         author=Author(
-            handle=row["author"],
-            name=row["author_name"],
-            followers=row["author_followers"],
-            url=row["author_url"],
+            handle=_text(row["author"], "author", bad),
+            name=_optional_text(row["author_name"], "author_name", bad),
+            followers=_count(row["author_followers"], "author_followers", bad),
+            url=_optional_text(row["author_url"], "author_url", bad),
         ),
-        source=row["source"],
-        url=row["url"],
-        title=row["title"],
-        lang=row["lang"],
-        collected_at=parse_time(row["collected_at"]),
-        likes=row["likes"],
-        shares=row["shares"],
-        replies=row["replies"],
-        views=row["views"],
-        parent_id=row["parent_id"],
-        raw=None if row["raw"] is None else json.loads(row["raw"]),
+        source=_text(row["source"], "source", bad),
+        url=_optional_text(row["url"], "url", bad),
+        title=_optional_text(row["title"], "title", bad),
+        lang=_optional_text(row["lang"], "lang", bad),
+        collected_at=collected or created or _EPOCH,
+        likes=_count(row["likes"], "likes", bad),
+        shares=_count(row["shares"], "shares", bad),
+        replies=_count(row["replies"], "replies", bad),
+        views=_count(row["views"], "views", bad),
+        parent_id=_optional_text(row["parent_id"], "parent_id", bad),
+        raw=_json(row["raw"], "raw", bad, None, object),
         topics=list(topics),
-        sentiment=sentiment,
-        priority=row["priority"],
-        reach=row["reach"],
-        flags=list(json.loads(row["flags"] or "[]")),
-        extra=dict(json.loads(row["extra"] or "{}")),
+        sentiment=_sentiment(row, bad),
+        priority=_priority(row["priority"], bad),
+        reach=_count(row["reach"], "reach", bad),
+        flags=_flags(row["flags"], bad),
+        extra=_json(row["extra"], "extra", bad, {}, dict),
+    )
+    if bad:
+        mark_damaged(mention, bad)
+    return mention
+
+
+def mark_damaged(mention: Mention, fields: Sequence[str]) -> None:
+    """Flag ``mention`` as read with ``fields`` degraded, and warn once per mention id."""
+    names = sorted(set(fields))
+    if DAMAGED_FLAG not in mention.flags:
+        mention.flags = [*mention.flags, DAMAGED_FLAG]
+    own = mention.extra.get("ecoute")
+    mention.extra = {**mention.extra, "ecoute": {**(own if isinstance(own, dict) else {})}}
+    mention.extra["ecoute"]["damaged"] = names
+    if mention.id in _warned or len(_warned) >= _MAX_WARNED:
+        return
+    _warned.add(mention.id)
+    log.warning(
+        "stored mention %s has damaged field(s) %s; shown with safe defaults%s",
+        mention.id,
+        ", ".join(names),
+        "" if len(_warned) < _MAX_WARNED else " (no more damaged mentions will be logged)",
     )
 
 
-def row_to_topic(row: sqlite3.Row) -> TopicMatch:
-    """Rebuild a :class:`TopicMatch` from a ``mention_topics`` row."""
-    return TopicMatch(
-        topic=row["topic"],
-        term=row["term"],
-        found=row["found"],
-        start=row["start"],
-        end=row["end"],
-        distance=row["distance"],
-        kind=row["kind"],
-        field=row["field"],
+def _scrubbed(value: str, name: str, bad: list[str]) -> str:
+    if value.isascii() or _SURROGATES.search(value) is None:
+        return value
+    bad.append(name)
+    try:
+        data = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = value.encode("utf-8", "replace")
+    return data.decode("utf-8", "replace")
+
+
+def _text(value: Any, name: str, bad: list[str]) -> str:
+    if type(value) is str:
+        return _scrubbed(value, name, bad)
+    bad.append(name)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _optional_text(value: Any, name: str, bad: list[str]) -> str | None:
+    return None if value is None else _text(value, name, bad)
+
+
+def _count(value: Any, name: str, bad: list[str]) -> int | None:
+    if value is None or (type(value) is int and value >= 0):
+        return value
+    bad.append(name)
+    return None
+
+
+def _priority(value: Any, bad: list[str]) -> float | None:
+    if value is None or (type(value) in (float, int) and math.isfinite(value)):
+        return value
+    bad.append("priority")
+    return None
+
+
+def _time(value: Any, name: str, bad: list[str]) -> datetime | None:
+    if type(value) is str:
+        try:
+            return parse_time(value)
+        except (ValueError, OverflowError):
+            pass
+    bad.append(name)
+    return None
+
+
+def _sentiment(row: sqlite3.Row, bad: list[str]) -> Sentiment | None:
+    label = row["sentiment"]
+    if label is None:
+        return None
+    if label not in SENTIMENT_LABELS:
+        bad.append("sentiment")
+        return None
+    confidence = row["sentiment_confidence"]
+    if confidence is None:
+        confidence = 0.0
+    elif type(confidence) not in (float, int) or not 0.0 <= confidence <= 1.0:
+        bad.append("sentiment_confidence")
+        confidence = 0.0
+    covered = row["sentiment_covered"]
+    return Sentiment(
+        label=label,
+        confidence=float(confidence),
+        model=_text(row["sentiment_model"] or "", "sentiment_model", bad),
+        covered=True if covered is None else bool(covered),
     )
+
+
+def _flags(value: Any, bad: list[str]) -> list[str]:
+    if value == "[]" or value is None:
+        return []
+    decoded = _json(value, "flags", bad, [], object)
+    if isinstance(decoded, str):
+        bad.append("flags")
+        return [decoded]  # one flag, never one per character
+    if not isinstance(decoded, list):
+        bad.append("flags")
+        return []
+    flags = [flag for flag in decoded if type(flag) is str]
+    if len(flags) != len(decoded):
+        bad.append("flags")
+    return flags
+
+
+def _json(value: Any, name: str, bad: list[str], default: Any, kind: type) -> Any:
+    """Decoded JSON of type ``kind``, at most :data:`MAX_JSON_DEPTH` deep, else ``default``."""
+    if value is None:
+        return default
+    if value == "{}" and kind is dict:
+        return {}
+    if type(value) is not str:
+        bad.append(name)
+        return default
+    value = _scrubbed(value, name, bad)
+    try:
+        decoded = msgspec.json.decode(value)
+    except msgspec.DecodeError:
+        try:
+            decoded = json.loads(value)  # older rows may hold NaN, which msgspec refuses
+        except (ValueError, RecursionError):
+            bad.append(name)
+            return default
+    except RecursionError:
+        bad.append(name)
+        return default
+    if not isinstance(decoded, kind):
+        bad.append(name)
+        return default
+    # Each level needs a bracket: few brackets in all prove a shallow value cheaply.
+    if (
+        value.count("[") + value.count("{") > MAX_JSON_DEPTH
+        and _depth(decoded, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH
+    ):
+        bad.append(name)
+        return default
+    return decoded
+
+
+def _depth(value: Any, limit: int) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest >= limit:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def row_to_topic(row: sqlite3.Row, bad: list[str] | None = None) -> TopicMatch:
+    """Rebuild a :class:`TopicMatch` from a ``mention_topics`` row.
+
+    Values of the wrong type read as safe defaults; ``"topics"`` is then added
+    to ``bad`` (when given).
+    """
+    found: list[str] = []
+    kind = row["kind"]
+    if kind not in _MATCH_KINDS:
+        found.append("topics")
+        kind = "exact"
+    match = TopicMatch(
+        topic=_text(row["topic"], "topics", found),
+        term=_text(row["term"], "topics", found),
+        found=_text(row["found"], "topics", found),
+        start=_count(row["start"], "topics", found) or 0,
+        end=_count(row["end"], "topics", found) or 0,
+        distance=_count(row["distance"], "topics", found) or 0,
+        kind=kind,
+        field=_text(row["field"], "topics", found),
+    )
+    if found and bad is not None:
+        bad.append("topics")
+    return match
+
+
+_MATCH_KINDS = frozenset(get_args(MatchKind))
 
 
 def _time_or_none(value: datetime | None) -> str | None:
@@ -239,9 +477,16 @@ def row_to_health(row: sqlite3.Row) -> Health:
 
 
 def scrub_text(value: Any) -> Any:
-    """Replace lone surrogates (which SQLite cannot store) in strings, recursively."""
+    """Replace lone surrogates (which SQLite cannot store) in strings, recursively.
+
+    Goes into tuples, lists and dicts (keys too), so that JSON values are scrubbed.
+    """
     if isinstance(value, str):
         return value.encode("utf-8", "replace").decode("utf-8")
     if isinstance(value, tuple):
         return tuple(scrub_text(v) for v in value)
+    if isinstance(value, list):
+        return [scrub_text(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub_text(k): scrub_text(v) for k, v in value.items()}
     return value

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from ...records import TopicMatch, parse_time
+from ...records import SENTIMENT_LABELS, WORKFLOW_STATUSES, Mention, TopicMatch, parse_time
 from ..filters import MentionFilter, SortOrder
 from ..models import Note, Page, PageKey, StoredMention
-from .codec import row_to_mention, row_to_topic
+from .codec import mark_damaged, row_to_mention, row_to_topic
 from .fts import match_expression
 from .plan import (
     FROM_MENTIONS,
@@ -29,6 +30,7 @@ MAX_LIMIT = 1000
 # matches are ranked: a bounded cost however common the searched words are.
 RELEVANCE_CANDIDATES = 1000
 _CHUNK = 500
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 T = TypeVar("T")
 
@@ -73,7 +75,7 @@ def ordered_sql(
 def page(conn: sqlite3.Connection, f: MentionFilter, after: PageKey | None, limit: int) -> Page:
     """Mentions matching ``f``, newest first by (time field, seq), after ``after``."""
     _check_limit(limit)
-    rows = conn.execute(*ordered_sql(conn, f, after, limit + 1, None)).fetchall()
+    rows = fetch_rows(conn, *ordered_sql(conn, f, after, limit + 1, None))
     next_key = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -116,7 +118,7 @@ def newer_than(
     Only the seq range drives the query (a few new rows), whatever the filter.
     """
     _check_limit(limit)
-    rows = conn.execute(*ordered_sql(conn, f, None, limit, seq)).fetchall()
+    rows = fetch_rows(conn, *ordered_sql(conn, f, None, limit, seq))
     return hydrate(conn, rows)
 
 
@@ -127,7 +129,7 @@ def latest_seq(conn: sqlite3.Connection) -> int:
 
 def get(conn: sqlite3.Connection, mention_id: str) -> StoredMention | None:
     """One mention with its topic matches, tags and notes, or ``None``."""
-    rows = conn.execute(f"{SELECT_MENTIONS} WHERE m.id = ?", (mention_id,)).fetchall()
+    rows = fetch_rows(conn, f"{SELECT_MENTIONS} WHERE m.id = ?", (mention_id,))
     found = hydrate(conn, rows)
     return found[0] if found else None
 
@@ -168,35 +170,70 @@ def _rows_by_seq(conn: sqlite3.Connection, seqs: Sequence[int]) -> list[sqlite3.
     rows: list[sqlite3.Row] = []
     for chunk in _chunks(seqs):
         marks = ", ".join("?" for _ in chunk)
-        rows.extend(conn.execute(f"{SELECT_MENTIONS} WHERE m.seq IN ({marks})", chunk))
+        rows.extend(fetch_rows(conn, f"{SELECT_MENTIONS} WHERE m.seq IN ({marks})", chunk))
     return rows
 
 
+def fetch_rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    """All rows of ``sql``, even where a column holds text that is not valid UTF-8.
+
+    Such text (written by another program) makes sqlite3 refuse the whole query;
+    it is then read again with the bad bytes kept as lone surrogates, which the
+    codec replaces and reports (the mention reads as damaged).
+    """
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc):
+            raise
+    factory = conn.text_factory
+    conn.text_factory = _lenient_text
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.text_factory = factory
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
 def hydrate(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[StoredMention]:
-    """Turn rows of ``SELECT_MENTIONS`` into stored mentions with topics, tags and notes."""
+    """Turn rows of ``SELECT_MENTIONS`` into stored mentions with topics, tags and notes.
+
+    Every row reads back: a damaged value becomes a safe default and the mention
+    is marked (see :func:`~.codec.row_to_mention`).
+    """
     if not rows:
         return []
     seqs = [row["seq"] for row in rows]
     ids = [row["id"] for row in rows]
     topics: dict[int, list[TopicMatch]] = {}
+    damaged_topics: set[int] = set()
     for chunk in _chunks(seqs):
         marks = ", ".join("?" for _ in chunk)
-        for row in conn.execute(
+        for row in fetch_rows(
+            conn,
             f"SELECT * FROM mention_topics WHERE mention_seq IN ({marks}) "
             "ORDER BY mention_seq, rowid",
             chunk,
         ):
-            topics.setdefault(row["mention_seq"], []).append(row_to_topic(row))
+            bad: list[str] = []
+            topics.setdefault(row["mention_seq"], []).append(row_to_topic(row, bad))
+            if bad:
+                damaged_topics.add(row["mention_seq"])
     tags: dict[str, list[str]] = {}
     notes: dict[str, list[Note]] = {}
     for chunk_ids in _chunks(ids):
         marks = ", ".join("?" for _ in chunk_ids)
-        for row in conn.execute(
+        for row in fetch_rows(
+            conn,
             f"SELECT mention_id, tag FROM tags WHERE mention_id IN ({marks}) ORDER BY tag",
             chunk_ids,
         ):
-            tags.setdefault(row[0], []).append(row[1])
-        for row in conn.execute(
+            tags.setdefault(row[0], []).append(row[1] if type(row[1]) is str else str(row[1]))
+        for row in fetch_rows(
+            conn,
             "SELECT note_id, mention_id, created_at, text FROM notes "
             f"WHERE mention_id IN ({marks}) ORDER BY note_id",
             chunk_ids,
@@ -204,10 +241,12 @@ def hydrate(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Store
             notes.setdefault(row[1], []).append(note_from_row(row))
     return [
         StoredMention(
-            mention=row_to_mention(row, topics.get(row["seq"], [])),
+            mention=_mention(row, topics.get(row["seq"], []), row["seq"] in damaged_topics),
             seq=row["seq"],
-            status=row["wf_status"] or "new",
-            sentiment_override=row["wf_override"],
+            status=row["wf_status"] if row["wf_status"] in WORKFLOW_STATUSES else "new",
+            sentiment_override=(
+                row["wf_override"] if row["wf_override"] in SENTIMENT_LABELS else None
+            ),
             tags=tags.get(row["id"], []),
             notes=notes.get(row["id"], []),
         )
@@ -215,6 +254,25 @@ def hydrate(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Store
     ]
 
 
+def _mention(row: sqlite3.Row, topics: list[TopicMatch], damaged_topics: bool) -> Mention:
+    try:
+        return row_to_mention(row, topics, ["topics"] if damaged_topics else [])
+    except Exception:  # the codec degrades field by field; this is the net under it
+        mention = Mention(
+            id=str(row["id"]),
+            platform=str(row["platform"]),
+            text="(this stored mention could not be read)",
+            created_at=_EPOCH,
+            collected_at=_EPOCH,
+        )
+        mark_damaged(mention, ["row"])
+        return mention
+
+
 def note_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Note:
-    """A :class:`Note` from ``(note_id, mention_id, created_at, text)``."""
-    return Note(note_id=row[0], mention_id=row[1], created_at=parse_time(row[2]), text=row[3])
+    """A :class:`Note` from ``(note_id, mention_id, created_at, text)`` (a bad time: 1970)."""
+    try:
+        created_at = parse_time(row[2])
+    except (ValueError, OverflowError, AttributeError, TypeError):
+        created_at = _EPOCH
+    return Note(note_id=row[0], mention_id=row[1], created_at=created_at, text=str(row[3]))

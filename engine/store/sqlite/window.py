@@ -7,7 +7,7 @@ import sqlite3
 from ..filters import MentionFilter
 from ..models import PageKey, StoredMention
 from .plan import SELECT_MENTIONS, Shape, choose_driver, time_expression, where_clauses, where_sql
-from .reads import _check_limit, hydrate
+from .reads import _check_limit, fetch_rows, hydrate
 
 
 def page_before(
@@ -26,6 +26,6 @@ def page_before(
     clauses.append(f"({column}, m.seq) > (?, ?)")
     params.extend((before.time, before.seq))
     sql = f"{SELECT_MENTIONS}{where_sql(clauses)} ORDER BY {column} ASC, m.seq ASC LIMIT ?"
-    rows = conn.execute(sql, [*params, limit]).fetchall()
+    rows = fetch_rows(conn, sql, [*params, limit])
     rows.reverse()
     return hydrate(conn, rows)
