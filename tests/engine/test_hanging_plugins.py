@@ -245,3 +245,42 @@ def test_a_retry_request_ends_a_sources_wait_at_once(tmp_path: Path) -> None:
 
     asyncio.run(run())
     assert fetched[1] > fetched[0], "the 600 s interval was cut short by the request"
+
+
+class RaisingSink(Sink):
+    type = "raising"
+
+    def write(self, batch: Sequence[Mention]) -> None:
+        raise ConnectionError("webhook down")
+
+
+class RaisingPlugin:
+    @hookimpl
+    def register_sinks(self, register):  # type: ignore[no-untyped-def]
+        register(RaisingSink)
+
+
+def test_a_stop_does_not_wait_out_a_failing_sinks_backoff(tmp_path: Path) -> None:
+    path = config(tmp_path, '[[sinks]]\ntype = "raising"\nname = "hook"\n', frozen_scorer=None)
+    loaded = load_config(path, must_exist=True)
+    plugins = create_plugin_manager(
+        load_entry_points=False,
+        extra={"raising": RaisingPlugin()},
+        disabled=loaded.disabled_plugins,
+    )
+    engine = Engine(loaded, plugins, handle_signals=False)
+    timing: dict[str, float] = {}
+
+    async def run() -> None:
+        task = asyncio.create_task(engine.run())
+        while engine.health.get("sink:hook") is None or not engine.health["sink:hook"].errors:
+            await asyncio.sleep(0.05)
+        timing["stop"] = time.monotonic()
+        engine.stop()
+        await asyncio.wait_for(task, 30)
+        timing["end"] = time.monotonic()
+
+    asyncio.run(run())
+    # Five attempts with backoff took 31 s before; a stop now ends the retries at once.
+    assert timing["end"] - timing["stop"] < 5
+    assert engine.report.stored == len(stored_ids(tmp_path / "store.db")) > 0
