@@ -194,6 +194,25 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return ""
+    if _plain(text):
+        return text.strip()
+    return _clean_text_fully(text)
+
+
+def _plain(text: str) -> bool:
+    """True when the full clean-up could only strip the ends: printable ASCII (no
+    control, bidi or zero-width character, nothing to normalise), no markup, no
+    run of spaces."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and "<" not in text
+        and "&" not in text
+        and "  " not in text
+    )
+
+
+def _clean_text_fully(text: str) -> str:
     if looks_like_html(text):
         text = html_to_text(text)
     if _SUSPECT.search(text) is not None:

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecoute.engine import Author, Mention
@@ -322,3 +322,11 @@ def test_fast_html_path_matches_the_parser_on_generated_markup(parts: list[str])
 
     markup = "".join(parts)
     assert html_to_text(markup) == _parse_html(markup)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F), max_size=60))
+def test_the_plain_text_fast_path_gives_what_the_full_clean_up_gives(text: str) -> None:
+    from ecoute.engine.cleanup import _clean_text_fully
+
+    assert clean_text(text) == (_clean_text_fully(text) if text else "")
