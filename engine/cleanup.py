@@ -200,15 +200,18 @@ def clean_text(text: str) -> str:
 
 
 def _plain(text: str) -> bool:
-    """True when the full clean-up could only strip the ends: printable ASCII (no
-    control, bidi or zero-width character, nothing to normalise), no markup, no
-    run of spaces."""
+    """True when the full clean-up could only strip the ends.
+
+    ``isprintable`` is false for every control, format (bidi, zero-width, soft
+    hyphen), surrogate and non-space separator character, so printable NFC text
+    without markup or runs of spaces has nothing else to remove or change.
+    """
     return (
-        text.isascii()
-        and text.isprintable()
+        text.isprintable()
         and "<" not in text
         and "&" not in text
         and "  " not in text
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
     )
 
 

@@ -324,8 +324,30 @@ def test_fast_html_path_matches_the_parser_on_generated_markup(parts: list[str])
     assert html_to_text(markup) == _parse_html(markup)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F), max_size=60))
+@settings(max_examples=600, deadline=None)
+@given(
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F), max_size=60)
+    | st.text(max_size=60)
+    | st.lists(
+        st.sampled_from(
+            [
+                "é",
+                "e\u0301",
+                "Щ",
+                "👩\u200d💻",
+                "\u00a0",
+                "\u00ad",
+                "a",
+                " ",
+                "<b>",
+                "&amp;",
+                "\u202e",
+                "\n",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
 def test_the_plain_text_fast_path_gives_what_the_full_clean_up_gives(text: str) -> None:
     from ecoute.engine.cleanup import _clean_text_fully
 
