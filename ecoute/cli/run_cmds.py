@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 import stat
 import sys
@@ -38,7 +39,9 @@ def run_command(app: AppContext, once: bool) -> None:
     config = app.config(must_exist=True)
     check_store_path(config, _store_key(app))
     engine = Engine(config, app.plugins(), once=once, environ=app.environ)
-    _summarise(asyncio.run(engine.run()), "run")
+    report = asyncio.run(engine.run())
+    _summarise(report, "run")
+    leave_if_threads_linger(report)
 
 
 @click.command("import")
@@ -125,9 +128,11 @@ def import_command(app: AppContext, file: Path, platform: str) -> None:
     if problem is not None:
         click.echo(f"ecoute import: {problem}", err=True)
     if report.rejected or problem is not None:
+        leave_if_threads_linger(report, 1)
         sys.exit(1)
     if progress.bytes_read == 0:
         click.echo(f"ecoute import: {shown} is empty: nothing to import", err=True)
+    leave_if_threads_linger(report)
 
 
 @click.command("demo")
@@ -154,16 +159,19 @@ def demo_command(app: AppContext, headless: bool, rate: float, seed: int, reset:
     if headless:
         click.echo(f"ecoute demo: workspace {workspace} (Ctrl-C to stop)", err=True)
         engine = Engine(config, app.plugins(), environ=app.environ, stop_when_sink_gone=True)
-        _summarise(asyncio.run(engine.run()), "demo")
+        report = asyncio.run(engine.run())
+        _summarise(report, "demo")
+        leave_if_threads_linger(report)
         return
     from .tui_cmd import launch
 
     click.echo(f"ecoute demo: workspace {workspace}", err=True)
     engine = Engine(config, app.plugins(), environ=app.environ, handle_signals=False)
     topics = [topic.name for topic in config.topics]
-    report = launch(config.engine.store, topics, engine, f"demo · {workspace}")
-    if report is not None:
-        _summarise(report, "demo")
+    shown = launch(config.engine.store, topics, engine, f"demo · {workspace}")
+    if shown is not None:
+        _summarise(shown, "demo")
+    leave_if_threads_linger(shown)
 
 
 def demo_config(*, rate: float, seed: int, stdout: bool) -> str:
@@ -287,6 +295,18 @@ def _failed_last(health: Health) -> bool:
 
 def _looks_like_one_document(reject: Reject) -> bool:
     return reject.context.endswith(":1") and reject.excerpt.strip() in ("{", "[")
+
+
+def leave_if_threads_linger(report: RunReport | None, code: int = 0) -> None:
+    """Exit at once when plugin threads still run native code (a model loading).
+
+    A normal interpreter exit would abort in them ("terminate called without an
+    active exception"); everything worth keeping is committed and flushed by now.
+    """
+    if report is not None and report.threads_left:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _summarise(report: RunReport, what: str) -> None:

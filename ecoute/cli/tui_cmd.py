@@ -52,3 +52,6 @@ def tui_command(app: AppContext, with_engine: bool) -> None:
     report = launch(config.engine.store, topics, engine, f"{config.engine.store} · {subtitle}")
     if report is not None:
         click.echo(f"ecoute tui: {report.stored} mentions stored", err=True)
+    from .run_cmds import leave_if_threads_linger
+
+    leave_if_threads_linger(report)

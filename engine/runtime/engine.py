@@ -50,11 +50,14 @@ DEFERRED_PREPARE_AFTER_SECONDS = 1.0
 SINKS_FIRST_SECONDS = 0.1
 HEALTH_SAVE_SECONDS = 2.0
 DRAIN_SECONDS = 5.0
-PENDING_AT_STOP_SECONDS = 3.0
+PENDING_AT_STOP_SECONDS = 8.0
 SIGNAL_DEBOUNCE_SECONDS = 0.3
 # After a stop signal the run ends within this long, whatever is stuck.
 SHUTDOWN_SECONDS = 10.0
 SOURCE_CLOSE_SECONDS = 5.0
+# How long the end of a run waits for a model load under way (a Flair load takes
+# ~6 s here); under the stop signal's 10 s bound.
+PREPARE_JOIN_SECONDS = 8.0
 
 
 @dataclass(slots=True)
@@ -65,6 +68,10 @@ class RunReport:
     rejected: int = 0
     stopped_by_signal: bool = False
     health: list[Health] = field(default_factory=list)
+    # Threads still running plugin code (a model still loading) when the run ended.
+    # Native code in them (torch) aborts the interpreter at a normal exit, so the
+    # caller should leave with os._exit once its output is flushed.
+    threads_left: list[str] = field(default_factory=list)
 
 
 class Engine:
@@ -116,6 +123,7 @@ class Engine:
         self._signals = 0
         self._first_signal_at = 0.0
         self._pollers: dict[str, SourcePoller] = {}
+        self._preparing: list[threading.Thread] = []
         self._watchdog: threading.Timer | None = None
 
     # -- control --------------------------------------------------------------
@@ -337,15 +345,32 @@ class Engine:
         # thread: a run that stored nothing new must not wait seconds for it.
         deferred_prepare.cancel()
         await asyncio.gather(deferred_prepare, return_exceptions=True)
+        await self._wait_for_preparation()
         scoring_thread.shutdown(wait=True)
 
     def _prepare_in_background(self, chain: ScoringChain, *, deferrable: bool) -> None:
-        threading.Thread(
+        thread = threading.Thread(
             target=chain.prepare,
             kwargs={"deferrable": deferrable},
             name="prepare-deferrable" if deferrable else "prepare",
             daemon=True,
-        ).start()
+        )
+        self._preparing.append(thread)
+        thread.start()
+
+    async def _wait_for_preparation(self) -> None:
+        """Let a model load that is under way finish (a few seconds), within bounds."""
+        loop = asyncio.get_running_loop()
+        for thread in self._preparing:
+            if thread.is_alive():
+                log.info("waiting for a scorer to finish loading before leaving")
+                await loop.run_in_executor(None, thread.join, PREPARE_JOIN_SECONDS)
+        self.report.threads_left = [t.name for t in self._preparing if t.is_alive()]
+        if self.report.threads_left:
+            log.warning(
+                "a scorer was still loading after %.0f s; leaving it behind",
+                PREPARE_JOIN_SECONDS,
+            )
 
     async def _prepare_deferrable_later(self, chain: ScoringChain) -> None:
         with contextlib.suppress(TimeoutError):

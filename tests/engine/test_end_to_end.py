@@ -161,6 +161,34 @@ def test_demo_headless_prints_lines_and_stops_on_sigint(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_stop_while_the_model_loads_exits_cleanly_with_every_mention_scored(
+    tmp_path: Path,
+) -> None:
+    # A daemon thread still inside torch at interpreter exit used to abort the process
+    # ("terminate called without an active exception", exit 134).
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    process = subprocess.Popen(
+        ecoute("demo", "--headless", "--rate", "20"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()  # the first row is out: the model is loading now
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert "terminate called" not in stderr
+    store = tmp_path / "data" / "ecoute" / "demo" / "ecoute.db"
+    with sqlite3.connect(store) as connection:
+        total, scored = connection.execute(
+            "SELECT count(*), count(sentiment) FROM mentions WHERE lang != 'ru'"
+        ).fetchone()
+    assert total > 0 and scored == total
+
+
+@pytest.mark.slow
 def test_demo_headless_piped_into_head_stops_by_itself(tmp_path: Path) -> None:
     pipeline = subprocess.run(
         f"{sys.executable} -m ecoute demo --headless --rate 50 | head -n 3",
