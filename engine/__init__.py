@@ -35,6 +35,7 @@ from .errors import (
     StoreError,
 )
 from .hookspecs import EngineInfo, hookimpl
+from .jsondepth import json_depth, nested_deeper_than
 from .options import Option
 from .records import (
     SENTIMENT_LABELS,
@@ -82,6 +83,8 @@ __all__ = [
     "clean_line",
     "clean_text",
     "hookimpl",
+    "json_depth",
+    "nested_deeper_than",
     "neutralise",
     "neutralise_cell",
     "neutralise_json",

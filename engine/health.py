@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from .records import utcnow
 
@@ -19,17 +19,7 @@ HealthState = Literal[
     "stuck",
     "stopped",
 ]
-HEALTH_STATES: tuple[HealthState, ...] = (
-    "starting",
-    "ok",
-    "backing_off",
-    "rate_limited",
-    "auth_failed",
-    "gone",
-    "error",
-    "stuck",
-    "stopped",
-)
+HEALTH_STATES: tuple[HealthState, ...] = get_args(HealthState)
 
 
 @dataclass(slots=True)

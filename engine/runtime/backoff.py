@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -51,3 +52,18 @@ def mark_failed(
     health.errors += 1
     health.next_attempt = now + timedelta(seconds=wait) if wait is not None else None
     health.updated_at = now
+
+
+async def sleep_unless(clock: Clock, seconds: float, event: asyncio.Event) -> bool:
+    """Sleep ``seconds`` on ``clock``, or less if ``event`` is set; True when it is set."""
+    if event.is_set():
+        return True
+    sleeping = asyncio.ensure_future(clock.sleep(seconds))
+    waiting = asyncio.ensure_future(event.wait())
+    try:
+        await asyncio.wait({sleeping, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (sleeping, waiting):
+            task.cancel()
+        await asyncio.gather(sleeping, waiting, return_exceptions=True)
+    return event.is_set()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..contracts import Clock, FetchResult, Source
 from ..errors import AuthFailed, Gone, RateLimited
 from ..health import Health
-from .backoff import Backoff, mark_failed, mark_ok
+from .backoff import Backoff, mark_failed, mark_ok, sleep_unless
 from .source_thread import SourceStuck, SourceThread
 
 AUTH_RETRY_SECONDS = 15 * 60.0
@@ -96,17 +96,10 @@ class SourcePoller:
     async def _sleep(self, seconds: float) -> bool:
         """Wait ``seconds`` on the clock, or less if woken; True when woken."""
         self.wake.clear()
-        sleeping = asyncio.ensure_future(self.clock.sleep(seconds))
-        woken = asyncio.ensure_future(self.wake.wait())
-        try:
-            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sleeping.cancel()
-            woken.cancel()
-        if woken.done() and not woken.cancelled():
+        woken = await sleep_unless(self.clock, seconds, self.wake)
+        if woken:
             self.log.info("source %s: retrying now, as asked", self.source.name)
-            return True
-        return False
+        return woken
 
     def _failure_wait(self, exc: Exception, failures: int) -> float:
         name = self.source.name

@@ -12,7 +12,7 @@ from ..contracts import Clock, Sink
 from ..errors import Gone
 from ..health import Health
 from ..records import Mention
-from .backoff import Backoff, mark_failed, mark_ok
+from .backoff import Backoff, mark_failed, mark_ok, sleep_unless
 from .worker_thread import WorkerThread
 
 log = logging.getLogger("ecoute.runtime")
@@ -120,16 +120,7 @@ class SinkWorker:
         if self.stopping is None:
             await self.clock.sleep(seconds)
             return False
-        if self.stopping.is_set():
-            return True
-        sleeping = asyncio.ensure_future(self.clock.sleep(seconds))
-        stopping = asyncio.ensure_future(self.stopping.wait())
-        try:
-            await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sleeping.cancel()
-            stopping.cancel()
-        return self.stopping.is_set()
+        return await sleep_unless(self.clock, seconds, self.stopping)
 
     async def flush(self) -> None:
         """Flush, logging (not raising) failures."""

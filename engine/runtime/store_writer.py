@@ -15,7 +15,7 @@ from ..errors import StoreError
 from ..health import Health
 from ..records import Mention, Reject
 from ..store import Store, open_store
-from .backoff import Backoff, mark_failed, mark_ok
+from .backoff import Backoff, mark_failed, mark_ok, sleep_unless
 from .batching import Batch, plain_reject
 from .validation import problem_with
 
@@ -134,16 +134,7 @@ class StoreWriter:
 
     async def _pause(self, seconds: float) -> None:
         """Sleep ``seconds``, or less if ``stopping`` is set meanwhile."""
-        if self.stopping.is_set():
-            return
-        sleep = asyncio.ensure_future(self.clock.sleep(seconds))
-        stop = asyncio.ensure_future(self.stopping.wait())
-        try:
-            await asyncio.wait({sleep, stop}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleep, stop):
-                task.cancel()
-            await asyncio.gather(sleep, stop, return_exceptions=True)
+        await sleep_unless(self.clock, seconds, self.stopping)
 
     async def _write(self, store: Store, batch: Batch, cursors: dict[str, str] | None) -> int:
         """One commit; when a mention's values break it, store the rest and reject those."""

@@ -35,13 +35,13 @@ import math
 import re
 import reprlib
 import sys
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta, Struct
 
+from ..jsondepth import nested_deeper_than
 from ..records import SENTIMENT_LABELS, Author, Mention, Sentiment, TopicMatch
 
 MAX_TEXT_CHARS = 100_000
@@ -217,11 +217,7 @@ def _check_json(name: str, value: Any) -> None:
         raise InvalidMention(
             f"{name} is {len(encoded):,} bytes long as JSON (at most {MAX_JSON_BYTES:,})"
         )
-    # Each level needs a bracket: few brackets in all prove a shallow value cheaply.
-    if (
-        encoded.count(b"[") + encoded.count(b"{") > MAX_JSON_DEPTH
-        and json_depth(value, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH
-    ):
+    if nested_deeper_than(value, MAX_JSON_DEPTH, encoded):
         raise InvalidMention(f"{name} is nested more than {MAX_JSON_DEPTH} levels deep")
 
 
@@ -231,25 +227,6 @@ def _encoded(value: Any) -> bytes:
     except UnicodeEncodeError:
         # Lone surrogates, which msgspec will not write (the store replaces them).
         return json.dumps(value, default=str, check_circular=False).encode()
-
-
-def json_depth(value: Any, limit: int) -> int:
-    """How deeply lists and mappings nest in ``value`` (a scalar is 0), counted up to ``limit``."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Iterable[Any] = item.values()
-        elif isinstance(item, list | tuple | set | frozenset):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if deepest >= limit:
-            return deepest
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 def _json_problem(exc: Exception) -> str:

@@ -7,6 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ecoute.engine import nested_deeper_than
+
+from .fields import kind
+
 MAX_DEPTH = 100  # deeper lines are refused here, before anything walks them recursively
 # Keys under which saved API replies hold their items: Mastodon and Twitter searches,
 # Algolia (Hacker News), Bluesky, JSON Feed, feedparser dumps and other listings.
@@ -54,7 +58,7 @@ def _decode(line: bytes, platform: str) -> Decoded:
         payload = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         return Decoded(problem=f"not valid JSON: {exc.msg} (column {exc.colno})")
-    if line.count(b"[") + line.count(b"{") > MAX_DEPTH and _depth(payload) > MAX_DEPTH:
+    if nested_deeper_than(payload, MAX_DEPTH, line):
         return Decoded(problem=f"JSON nested more than {MAX_DEPTH} levels deep", whole=True)
     problem = shape_problem(payload, platform)
     if problem is not None:
@@ -71,7 +75,7 @@ def shape_problem(payload: Any, platform: str) -> str | None:
             "(a saved API page? `jq -c '.[]' FILE` writes one item per line)"
         )
     if not isinstance(payload, Mapping):
-        return f"expected one {expected} per line, found {_kind(payload)}"
+        return f"expected one {expected} per line, found {kind(payload)}"
     page = page_key(payload)
     if page is not None:
         key, count = page
@@ -99,34 +103,3 @@ def page_key(payload: Mapping[str, Any]) -> tuple[str, int] | None:
 
 def _items(count: int) -> str:
     return "1 item" if count == 1 else f"{count:,} items"
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return f"a {type(value).__name__}"
-
-
-def _depth(value: Any) -> int:
-    """How deeply lists and objects nest in ``value``, walked without recursion."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            return deepest
-        stack.extend((child, depth + 1) for child in children)
-    return deepest

@@ -14,6 +14,7 @@ from typing import Any, get_args
 import msgspec
 
 from ...health import Health
+from ...jsondepth import nested_deeper_than
 from ...records import (
     SENTIMENT_LABELS,
     Author,
@@ -373,32 +374,10 @@ def _json(value: Any, name: str, bad: list[str], default: Any, kind: type) -> An
     if not isinstance(decoded, kind):
         bad.append(name)
         return default
-    # Each level needs a bracket: few brackets in all prove a shallow value cheaply.
-    if (
-        value.count("[") + value.count("{") > MAX_JSON_DEPTH
-        and _depth(decoded, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH
-    ):
+    if nested_deeper_than(decoded, MAX_JSON_DEPTH, value):
         bad.append(name)
         return default
     return decoded
-
-
-def _depth(value: Any, limit: int) -> int:
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if deepest >= limit:
-            return deepest
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 def row_to_topic(row: sqlite3.Row, bad: list[str] | None = None) -> TopicMatch:

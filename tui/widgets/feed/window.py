@@ -63,12 +63,7 @@ class FeedWindow:
         self._ids.update(row.id for row in fresh)
         if not complete:
             self.has_newer = False
-        excess = len(self.rows) - self.max_rows
-        if excess > 0:
-            for row in self.rows[-excess:]:
-                self._ids.discard(row.id)
-            del self.rows[-excess:]
-            self.older_key = self.rows[-1].key
+        self._drop_bottom_excess()
         return len(fresh)
 
     def merge_live(self, rows: Sequence[FeedRow]) -> int:
@@ -90,12 +85,7 @@ class FeedWindow:
             self.rows.insert(index, row)
             self._ids.add(row.id)
             inserted += 1
-        excess = len(self.rows) - self.max_rows
-        if excess > 0:
-            for row in self.rows[-excess:]:
-                self._ids.discard(row.id)
-            del self.rows[-excess:]
-            self.older_key = self.rows[-1].key
+        self._drop_bottom_excess()
         return inserted
 
     def _position(self, key: PageKey) -> int:
@@ -124,3 +114,12 @@ class FeedWindow:
         if index is not None:
             self.rows[index] = row
         return index
+
+    def _drop_bottom_excess(self) -> None:
+        """Keep at most ``max_rows`` rows: the oldest go, to be paged in again."""
+        excess = len(self.rows) - self.max_rows
+        if excess > 0:
+            for row in self.rows[-excess:]:
+                self._ids.discard(row.id)
+            del self.rows[-excess:]
+            self.older_key = self.rows[-1].key
